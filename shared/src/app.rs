@@ -1,0 +1,87 @@
+//! The application state every function shares: configuration, the store,
+//! the mailer and the keys, built once per cold start.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::auth::Keys;
+use crate::config::{Config, ConfigError, SecretSource};
+use crate::email::Mailer;
+use crate::store::Store;
+
+/// Cheap-to-clone handle on the shared state.
+#[derive(Clone)]
+pub struct App(Arc<Parts>);
+
+/// What [`App`] holds.
+pub struct Parts {
+    /// Settings read at cold start.
+    pub config: Config,
+    /// The DynamoDB store.
+    pub store: Store,
+    /// SES.
+    pub mailer: Mailer,
+    /// JWT and code-hash keys.
+    pub keys: Keys,
+}
+
+impl Deref for App {
+    type Target = Parts;
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// The function cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A setting is missing or malformed.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The application secret could not be read from Secrets Manager.
+    #[error("could not read the application secret: {0}")]
+    Secret(String),
+}
+
+impl App {
+    /// Reads the environment, loads AWS settings and the secret.
+    pub async fn from_env() -> Result<Self, StartupError> {
+        Self::from_config(Config::from_env()?).await
+    }
+
+    /// Builds the state from an explicit configuration (the local gateway and
+    /// tests use this to vary limits).
+    pub async fn from_config(config: Config) -> Result<Self, StartupError> {
+        let sdk_config = aws_config::load_from_env().await;
+        let secret = match &config.secret {
+            SecretSource::Inline(value) => value.clone(),
+            SecretSource::SecretsManager(arn) => {
+                aws_sdk_secretsmanager::Client::new(&sdk_config)
+                    .get_secret_value()
+                    .secret_id(arn)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        StartupError::Secret(
+                            aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
+                        )
+                    })?
+                    .secret_string
+                    .filter(|s| s.len() >= 32)
+                    .ok_or_else(|| {
+                        StartupError::Secret("the secret is empty or shorter than 32 characters".into())
+                    })?
+            }
+        };
+        Ok(Self(Arc::new(Parts {
+            store: Store::new(&sdk_config, config.table_name.clone()),
+            mailer: Mailer::new(
+                &sdk_config,
+                config.sender_email.clone(),
+                config.ses_configuration_set.clone(),
+            ),
+            keys: Keys::new(&secret, config.access_token_ttl),
+            config,
+        })))
+    }
+}

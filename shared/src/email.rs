@@ -1,0 +1,143 @@
+//! Outgoing email through SES v2: one-time codes and account notices.
+
+use aws_sdk_sesv2::Client;
+use aws_sdk_sesv2::error::ProvideErrorMetadata;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+
+use crate::domain::one_time_code::{CODE_TTL_SECONDS, CodePurpose};
+
+/// An email could not be sent.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailError {
+    /// SES is throttling (sending quota or rate).
+    #[error("SES throttled the request")]
+    Throttled,
+    /// SES failed or refused (unverified identity, outage, ...).
+    #[error("SES request failed: {0}")]
+    Unavailable(String),
+}
+
+/// An email ready to send: plain text, because it is calm and it renders everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+}
+
+impl Email {
+    /// The message carrying a one-time code.
+    pub fn code(purpose: CodePurpose, code: &str) -> Self {
+        let minutes = CODE_TTL_SECONDS / 60;
+        let (subject, why) = match purpose {
+            CodePurpose::Register => (
+                "Your Intentional Social sign-up code",
+                "to finish creating your Intentional Social account",
+            ),
+            CodePurpose::PasswordReset => (
+                "Your Intentional Social password reset code",
+                "to choose a new password for your Intentional Social account",
+            ),
+        };
+        Self {
+            subject: format!("{subject}: {code}"),
+            text: format!(
+                "Hello,\n\nYour code is {code}. Enter it {why}.\n\nIt works once and expires in {minutes} minutes. \
+                 If you did not ask for it, you can ignore this email: nothing happens without the code.\n\n— Intentional Social\n"
+            ),
+        }
+    }
+
+    /// Sent instead of a sign-up code when the address already has an account,
+    /// so the sign-up form never reveals which addresses are registered.
+    pub fn already_registered() -> Self {
+        Self {
+            subject: "You already have an Intentional Social account".into(),
+            text: "Hello,\n\nSomeone (hopefully you) tried to sign up for Intentional Social with this email address, \
+                   but it already has an account. Sign in instead; if you forgot your password, use \
+                   \"Forgot password\" on the sign-in page.\n\nIf this was not you, you can ignore this email.\n\n— Intentional Social\n"
+                .into(),
+        }
+    }
+
+    /// Sent when a reset is asked for an address without an account.
+    pub fn no_account() -> Self {
+        Self {
+            subject: "Intentional Social password reset".into(),
+            text: "Hello,\n\nSomeone asked to reset the Intentional Social password for this email address, \
+                   but there is no account with it. If that was you, perhaps you signed up with another address.\n\n\
+                   If this was not you, you can ignore this email.\n\n— Intentional Social\n"
+                .into(),
+        }
+    }
+}
+
+/// Sends email from the configured identity.
+#[derive(Clone)]
+pub struct Mailer {
+    client: Client,
+    from: String,
+    configuration_set: Option<String>,
+}
+
+impl Mailer {
+    /// A mailer sending as `from`.
+    pub fn new(
+        sdk_config: &aws_config::SdkConfig,
+        from: String,
+        configuration_set: Option<String>,
+    ) -> Self {
+        Self {
+            client: Client::new(sdk_config),
+            from,
+            configuration_set,
+        }
+    }
+
+    /// Sends `email` to `to`.
+    pub async fn send(&self, to: &str, email: Email) -> Result<(), EmailError> {
+        let utf8 = |data: String| {
+            Content::builder()
+                .data(data)
+                .charset("UTF-8")
+                .build()
+                .map_err(|e| EmailError::Unavailable(e.to_string()))
+        };
+        let message = Message::builder()
+            .subject(utf8(email.subject)?)
+            .body(Body::builder().text(utf8(email.text)?).build())
+            .build();
+        self.client
+            .send_email()
+            .from_email_address(&self.from)
+            .destination(Destination::builder().to_addresses(to).build())
+            .content(EmailContent::builder().simple(message).build())
+            .set_configuration_set_name(self.configuration_set.clone())
+            .send()
+            .await
+            .map_err(|error| match error.code() {
+                Some("TooManyRequestsException" | "LimitExceededException" | "Throttling") => {
+                    EmailError::Throttled
+                }
+                _ => EmailError::Unavailable(
+                    aws_smithy_types::error::display::DisplayErrorContext(&error).to_string(),
+                ),
+            })?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_emails_carry_the_code_and_its_lifetime() {
+        let email = Email::code(CodePurpose::Register, "042917");
+        assert!(email.subject.contains("042917"));
+        assert!(email.text.contains("042917"));
+        assert!(email.text.contains("10 minutes"));
+        assert!(Email::code(CodePurpose::PasswordReset, "1").subject.contains("reset"));
+    }
+}

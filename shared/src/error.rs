@@ -1,0 +1,217 @@
+//! The HTTP error: every failure a client sees, and the one place where the
+//! other layers' errors become status codes.
+//!
+//! The body is always `{"error": {"code": "snake_case", "message": "..."}}`.
+//! Internal details are logged, never returned.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::domain::ValidationError;
+use crate::email::EmailError;
+use crate::store::StoreError;
+
+/// An error response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{status} {code}: {message}")]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable snake_case code clients can branch on.
+    pub code: &'static str,
+    /// What went wrong and how to fix it.
+    pub message: String,
+    /// Seconds until a retry may succeed (429, 503).
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    /// An error with the given status, code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 400.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 401 for a missing, expired or forged access token.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign in to continue: the access token is missing, expired or invalid.",
+        )
+    }
+
+    /// 404.
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 409.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    /// 429 with `Retry-After`.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        let retry_after = retry_after.max(1);
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!(
+                    "Too many attempts. Please wait {} before trying again.",
+                    human_duration(retry_after)
+                ),
+            )
+        }
+    }
+
+    /// 503 with `Retry-After`.
+    pub fn unavailable(code: &'static str, message: impl Into<String>, retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
+        }
+    }
+
+    /// 500: something is wrong on our side; the detail is in the logs.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Something went wrong on our side. Please try again; if it keeps happening, let us know.",
+        )
+    }
+}
+
+fn human_duration(seconds: u64) -> String {
+    match seconds {
+        1 => "1 second".into(),
+        s if s < 90 => format!("{s} seconds"),
+        s if s < 5400 => format!("{} minutes", s.div_ceil(60)),
+        s => format!("{} hours", s.div_ceil(3600)),
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Inner<'a>,
+}
+
+#[derive(Serialize)]
+struct Inner<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            Json(Body {
+                error: Inner {
+                    code: self.code,
+                    message: &self.message,
+                },
+            }),
+        )
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(error: ValidationError) -> Self {
+        Self::bad_request(error.code, error.message)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Throttled => {
+                tracing::warn!("DynamoDB throttled a request");
+                Self::unavailable(
+                    "service_busy",
+                    "We are busy right now. Please try again in a moment.",
+                    2,
+                )
+            }
+            StoreError::Unavailable(detail) => {
+                tracing::error!(%detail, "DynamoDB request failed");
+                Self::unavailable(
+                    "service_unavailable",
+                    "We cannot reach our database right now. Please try again in a moment.",
+                    5,
+                )
+            }
+            StoreError::Corrupt(detail) => {
+                tracing::error!(%detail, "malformed item");
+                Self::internal()
+            }
+        }
+    }
+}
+
+impl From<EmailError> for ApiError {
+    fn from(error: EmailError) -> Self {
+        tracing::error!(%error, "email could not be sent");
+        let retry_after = match error {
+            EmailError::Throttled => 30,
+            EmailError::Unavailable(_) => 60,
+        };
+        Self::unavailable(
+            "email_unavailable",
+            "We could not send the email just now. Nothing was changed; please try again in a minute.",
+            retry_after,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body_json(response: Response) -> serde_json::Value {
+        let bytes = axum::body::to_bytes(response.into_body(), 4096).await.unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn errors_have_the_documented_shape_and_retry_after() {
+        let response = ApiError::rate_limited(120).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "120");
+        let body = body_json(response).await;
+        assert_eq!(body["error"]["code"], "rate_limited");
+        assert!(body["error"]["message"].as_str().unwrap().contains("2 minutes"));
+        assert_eq!(body.as_object().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn store_failures_never_leak_internals() {
+        let response = ApiError::from(StoreError::Unavailable("arn:aws:dynamodb:secret-table".into()))
+            .into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(response.headers().contains_key(header::RETRY_AFTER));
+        let body = body_json(response).await.to_string();
+        assert!(!body.contains("arn:"), "{body}");
+    }
+}

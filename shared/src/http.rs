@@ -1,0 +1,377 @@
+//! HTTP glue: extractors that turn requests into domain input (or a clean
+//! error), the middleware every route shares, and the Lambda entry point.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use lambda_http::RequestExt;
+use lambda_http::request::RequestContext;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::App;
+use crate::auth::Claims;
+use crate::config::ClientIpSource;
+use crate::error::ApiError;
+use crate::store::metrics::{StoreTally, TALLY};
+
+/// Largest request body we read.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Starts the Lambda runtime with `router` (what each function's `main` calls).
+pub async fn run_lambda(router: Router) -> Result<(), lambda_http::Error> {
+    lambda_http::run(router).await
+}
+
+/// Logs as JSON (CloudWatch) unless `LOG_FORMAT=pretty`; level from `RUST_LOG`.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let result = if std::env::var("LOG_FORMAT").as_deref() == Ok("pretty") {
+        builder.compact().try_init()
+    } else {
+        builder
+            .json()
+            .with_ansi(false)
+            .with_current_span(true)
+            .with_span_list(false)
+            .flatten_event(true)
+            .without_time() // CloudWatch stamps every line
+            .try_init()
+    };
+    let _ = result; // already initialised (tests, the local gateway)
+}
+
+/// Wraps a function's routes with what every route shares: JSON 404/405,
+/// security headers, a request span (request id, route, user id) and the
+/// DynamoDB request tally.
+pub fn finish(router: Router<App>, app: App) -> Router {
+    router
+        .fallback(route_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn_with_state(app.clone(), observe))
+        .with_state(app)
+}
+
+async fn route_not_found() -> ApiError {
+    ApiError::not_found("not_found", "There is nothing at this address.")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This address does not accept that method.",
+    )
+}
+
+/// The API Gateway request id (or the Lambda one, or `local`).
+fn request_id(parts_ext: &axum::http::Extensions) -> String {
+    match parts_ext.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
+        _ => None,
+    }
+    .or_else(|| parts_ext.lambda_context_ref().map(|c| c.request_id.clone()))
+    .unwrap_or_else(|| "local".into())
+}
+
+async fn observe(State(app): State<App>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id(request.extensions()),
+        method = %request.method(),
+        route = %route,
+        user_id = tracing::field::Empty,
+    );
+    let tally = Arc::new(StoreTally::default());
+    let mut response = TALLY
+        .scope(tally.clone(), next.run(request))
+        .instrument(span.clone())
+        .await;
+    let elapsed = started.elapsed();
+
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(name.clone(), HeaderValue::from_static(value));
+    }
+    if app.config.expose_metrics {
+        let store_ms = tally.micros() as f64 / 1000.0;
+        let total_ms = elapsed.as_micros() as f64 / 1000.0;
+        headers.insert(
+            HeaderName::from_static("x-dynamodb-requests"),
+            HeaderValue::from(tally.requests()),
+        );
+        if let Ok(value) = HeaderValue::from_str(&format!(
+            "store;dur={store_ms:.3}, app;dur={:.3}, total;dur={total_ms:.3}",
+            (total_ms - store_ms).max(0.0)
+        )) {
+            headers.insert(HeaderName::from_static("server-timing"), value);
+        }
+    }
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            latency_ms = elapsed.as_millis() as u64,
+            dynamodb_requests = tally.requests(),
+            dynamodb_ms = tally.micros() / 1000,
+            "request served"
+        )
+    });
+    response
+}
+
+/// Sent on every API response: nothing here is cacheable, sniffable or frameable.
+const SECURITY_HEADERS: &[(HeaderName, &str)] = &[
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::CACHE_CONTROL, "no-store"),
+    (
+        header::STRICT_TRANSPORT_SECURITY,
+        "max-age=63072000; includeSubDomains; preload",
+    ),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'",
+    ),
+    (header::REFERRER_POLICY, "no-referrer"),
+];
+
+/// A JSON request body, with every way it can be wrong turned into a clear
+/// 400/413/415 that names the field.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with the header Content-Type: application/json.",
+            ));
+        }
+        let too_large = || {
+            ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("The request body is larger than {} KiB.", MAX_BODY_BYTES / 1024),
+            )
+        };
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+            .await
+            .map_err(|_| too_large())?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// Parses a JSON body, naming the field at fault in the error.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "invalid_json",
+            "The request body is empty; send a JSON object.",
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let detail = inner.to_string();
+        // serde_json appends the position; people need the field, not the column.
+        let detail = detail
+            .split(" at line ")
+            .next()
+            .unwrap_or(&detail)
+            .to_owned();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::bad_request(
+                "invalid_json",
+                format!("The request body is not valid JSON ({detail})."),
+            )
+        } else if path == "." {
+            ApiError::bad_request("invalid_field", format!("{}.", capitalise(&detail)))
+        } else {
+            ApiError::bad_request("invalid_field", format!("Field `{path}`: {detail}."))
+        }
+    })
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Query-string parameters, with a clean 400 when they do not parse.
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded_query(query).map(QueryParams)
+    }
+}
+
+fn serde_urlencoded_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{query}")
+            .parse()
+            .map_err(|_| ApiError::bad_request("invalid_query", "The query string is malformed."))?,
+    )
+    .map(|q| q.0)
+    .map_err(|rejection| {
+        ApiError::bad_request(
+            "invalid_query",
+            format!("The query string is invalid: {}.", rejection.body_text()),
+        )
+    })
+}
+
+/// The client's IP address, from the source the configuration trusts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp
+where
+    App: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let app = App::from_ref(state);
+        let ip = match app.config.client_ip_source {
+            ClientIpSource::CloudFront => parts
+                .headers
+                .get("cloudfront-viewer-address")
+                .and_then(|v| v.to_str().ok())
+                // "203.0.113.7:4711" or "2001:db8::1:4711": the port follows the last colon.
+                .and_then(|v| v.rsplit_once(':').map(|(ip, _port)| ip.to_owned())),
+            ClientIpSource::SourceIp => match parts.extensions.request_context_ref() {
+                Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
+                _ => None,
+            },
+        };
+        Ok(ClientIp(ip.unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+/// The signed-in caller, from `Authorization: Bearer <access token>`.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// Their user id.
+    pub user_id: String,
+    /// The session family the token belongs to.
+    pub session_id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser
+where
+    App: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let app = App::from_ref(state);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .ok_or_else(ApiError::unauthenticated)?;
+        let Claims { sub, sid, .. } = app
+            .keys
+            .verify_access(token.trim())
+            .map_err(|_| ApiError::unauthenticated())?;
+        tracing::Span::current().record("user_id", sub.as_str());
+        Ok(CurrentUser {
+            user_id: sub,
+            session_id: sid,
+        })
+    }
+}
+
+/// A cookie's value from the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// `204 No Content` with extra headers (e.g. a cleared cookie).
+pub fn no_content() -> Response {
+    axum::http::StatusCode::NO_CONTENT.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Login {
+        login: String,
+        password: String,
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let error = parse_json::<Login>(br#"{"login": 5, "password": "x"}"#).unwrap_err();
+        assert_eq!(error.code, "invalid_field");
+        assert!(error.message.contains("`login`"), "{}", error.message);
+
+        let error = parse_json::<Login>(br#"{"login": "a"}"#).unwrap_err();
+        assert!(error.message.contains("missing field `password`"), "{}", error.message);
+
+        let error = parse_json::<Login>(br#"{"login": "a", "password": "b", "extra": 1}"#).unwrap_err();
+        assert!(error.message.contains("unknown field `extra`"), "{}", error.message);
+
+        assert_eq!(parse_json::<Login>(b"{not json").unwrap_err().code, "invalid_json");
+        assert_eq!(parse_json::<Login>(b"  ").unwrap_err().code, "invalid_json");
+    }
+
+    #[test]
+    fn cookies_are_found_among_several() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.append(header::COOKIE, HeaderValue::from_static("a=1; refresh_token=xyz"));
+        headers.append(header::COOKIE, HeaderValue::from_static("b=2"));
+        assert_eq!(cookie(&headers, "refresh_token"), Some("xyz"));
+        assert_eq!(cookie(&headers, "b"), Some("2"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
+}

@@ -1,0 +1,81 @@
+//! App-level rate limits: fixed-window counters in DynamoDB with TTL.
+//!
+//! API Gateway's throttling protects the whole API; these limits protect each
+//! person and address (brute force, code spam) and survive across Lambda
+//! instances because the counters live in the table.
+
+use crate::config::RateLimit;
+use crate::domain::Timestamp;
+use crate::error::ApiError;
+use crate::store::{Store, StoreError};
+
+/// A named rule; the name is part of the counter's key.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable name, e.g. `login-ip`.
+    pub name: &'static str,
+    /// Its limit.
+    pub limit: RateLimit,
+}
+
+/// The window `now` falls in: (start, seconds until it ends).
+pub fn window(limit: RateLimit, now: Timestamp) -> (i64, u64) {
+    let length = limit.window.as_secs().max(1) as i64;
+    let start = now.0.div_euclid(length) * length;
+    (start, (start + length - now.0) as u64)
+}
+
+/// Counts one event against `rule` for `subject`; `429` once over the limit (1 UpdateItem).
+pub async fn count(store: &Store, rule: Rule, subject: &str) -> Result<(), ApiError> {
+    let now = Timestamp::now();
+    let (start, retry_after) = window(rule.limit, now);
+    let expires_at = Timestamp(start + rule.limit.window.as_secs() as i64);
+    let events = store
+        .count_event(rule.name, subject, start, expires_at)
+        .await?;
+    if events > rule.limit.max {
+        return Err(ApiError::rate_limited(retry_after));
+    }
+    Ok(())
+}
+
+/// `429` if `subject` already used up `rule` this window, without counting (1 GetItem).
+pub async fn ensure_not_exhausted(
+    store: &Store,
+    rule: Rule,
+    subject: &str,
+) -> Result<(), ApiError> {
+    let (start, retry_after) = window(rule.limit, Timestamp::now());
+    if store.event_count(rule.name, subject, start).await? >= rule.limit.max {
+        return Err(ApiError::rate_limited(retry_after));
+    }
+    Ok(())
+}
+
+/// Counts an event without judging it (e.g. a failed sign-in) (1 UpdateItem).
+pub async fn record(store: &Store, rule: Rule, subject: &str) -> Result<(), StoreError> {
+    let now = Timestamp::now();
+    let (start, _) = window(rule.limit, now);
+    let expires_at = Timestamp(start + rule.limit.window.as_secs() as i64);
+    store
+        .count_event(rule.name, subject, start, expires_at)
+        .await
+        .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn windows_align_and_report_the_wait() {
+        let limit = RateLimit {
+            max: 5,
+            window: Duration::from_secs(60),
+        };
+        assert_eq!(window(limit, Timestamp(120)), (120, 60));
+        assert_eq!(window(limit, Timestamp(179)), (120, 1));
+        assert_eq!(window(limit, Timestamp(180)), (180, 60));
+    }
+}

@@ -1,0 +1,65 @@
+//! Every key layout of the single table, in one place.
+//!
+//! The table has a string partition key `PK`, a string sort key `SK`, one
+//! global secondary index `GSI1` (`GSI1PK`/`GSI1SK`) and a TTL attribute
+//! `expires_at` (epoch seconds). `docs/data-model.md` lists every item type
+//! and access pattern; keep the two in step.
+//!
+//! | item | PK | SK |
+//! |---|---|---|
+//! | user profile | `USER#<user_id>` | `PROFILE` |
+//! | email claim (uniqueness) | `EMAIL#<email>` | `CLAIM` |
+//! | username claim (uniqueness) | `USERNAME#<username>` | `CLAIM` |
+//! | one-time code | `CODE#<purpose>#<email>` | `CODE` |
+//! | session family | `USER#<user_id>` | `SESSION#<family_id>` |
+//! | rate-limit counter | `RATE#<rule>#<subject>` | `<window start, epoch s>` |
+
+use crate::domain::account::{Email, Username};
+use crate::domain::one_time_code::CodePurpose;
+
+/// Partition key attribute.
+pub const PK: &str = "PK";
+/// Sort key attribute.
+pub const SK: &str = "SK";
+/// TTL attribute (epoch seconds); DynamoDB deletes expired items eventually,
+/// so every read of a TTL item also checks it.
+pub const EXPIRES_AT: &str = "expires_at";
+
+/// Sort key of the single item in claim partitions.
+pub const CLAIM: &str = "CLAIM";
+/// Sort key of a user's profile.
+pub const PROFILE: &str = "PROFILE";
+/// Sort key of a one-time code.
+pub const CODE: &str = "CODE";
+/// Prefix of session sort keys.
+pub const SESSION_PREFIX: &str = "SESSION#";
+
+/// `USER#<id>`: a user's partition (profile, sessions).
+pub fn user(user_id: &str) -> String {
+    format!("USER#{user_id}")
+}
+
+/// `EMAIL#<email>`: the item that makes an email address unique.
+pub fn email_claim(email: &Email) -> String {
+    format!("EMAIL#{}", email.as_str())
+}
+
+/// `USERNAME#<username>`: the item that makes a username unique.
+pub fn username_claim(username: &Username) -> String {
+    format!("USERNAME#{}", username.as_str())
+}
+
+/// `CODE#<purpose>#<email>`: the one live code for an address and purpose.
+pub fn code(purpose: CodePurpose, email: &Email) -> String {
+    format!("CODE#{}#{}", purpose.as_str(), email.as_str())
+}
+
+/// `SESSION#<family_id>`.
+pub fn session(family_id: &str) -> String {
+    format!("{SESSION_PREFIX}{family_id}")
+}
+
+/// `RATE#<rule>#<subject>`: one rate-limit rule applied to one subject (an IP, an email, an account).
+pub fn rate(rule: &str, subject: &str) -> String {
+    format!("RATE#{rule}#{subject}")
+}
