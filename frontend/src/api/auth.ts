@@ -1,0 +1,76 @@
+import type { ApiClient } from './client';
+import type { MessageResponse, SessionResponse, User } from './types';
+
+export interface RegisterInput {
+  email: string;
+  username: string;
+  password: string;
+  code: string;
+}
+
+export interface LoginInput {
+  /** Username or email. */
+  login: string;
+  password: string;
+}
+
+export interface PasswordResetInput {
+  email: string;
+  code: string;
+  new_password: string;
+}
+
+/** The /api/auth/* endpoints. Successful sign-ins keep the access token in the client. */
+export function createAuthApi(client: ApiClient) {
+  const remember = (session: SessionResponse): SessionResponse => {
+    client.setAccessToken(session.access_token);
+    return session;
+  };
+
+  return {
+    client,
+
+    requestSignUpCode(email: string): Promise<MessageResponse> {
+      return client.request('/auth/otp', { method: 'POST', body: { email } });
+    },
+
+    async register(input: RegisterInput): Promise<SessionResponse> {
+      return remember(await client.request('/auth/register', { method: 'POST', body: input }));
+    },
+
+    async login(input: LoginInput): Promise<SessionResponse> {
+      return remember(await client.request('/auth/login', { method: 'POST', body: input }));
+    },
+
+    /** Restores a session from the refresh cookie (on app load). */
+    restoreSession(): Promise<SessionResponse> {
+      return client.refresh();
+    },
+
+    me(signal?: AbortSignal): Promise<User> {
+      return client.request('/auth/me', { auth: 'required', signal });
+    },
+
+    /** Ends this session (the refresh cookie). The token is forgotten only on success. */
+    async logout(): Promise<void> {
+      await client.request('/auth/logout', { method: 'POST', auth: 'optional' });
+      client.setAccessToken(null);
+    },
+
+    /** Ends every session of this account, on every device. */
+    async logoutAll(): Promise<void> {
+      await client.request('/auth/logout-all', { method: 'POST', auth: 'required' });
+      client.setAccessToken(null);
+    },
+
+    requestPasswordReset(email: string): Promise<void> {
+      return client.request('/auth/password-reset', { method: 'POST', body: { email } });
+    },
+
+    confirmPasswordReset(input: PasswordResetInput): Promise<void> {
+      return client.request('/auth/password-reset/confirm', { method: 'POST', body: input });
+    },
+  };
+}
+
+export type AuthApi = ReturnType<typeof createAuthApi>;

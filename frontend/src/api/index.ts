@@ -1,0 +1,13 @@
+import { ApiClient } from './client';
+import { createAuthApi } from './auth';
+
+export { ApiClient } from './client';
+export type { AuthMode, RequestOptions } from './client';
+export { createAuthApi } from './auth';
+export type { AuthApi, LoginInput, RegisterInput, PasswordResetInput } from './auth';
+export { ApiError, errorMessage, formatWait, isApiError } from './errors';
+export type { MessageResponse, SessionResponse, User } from './types';
+
+/** The app-wide client: same-origin /api unless VITE_API_BASE says otherwise. */
+export const apiClient = new ApiClient({ baseUrl: import.meta.env.VITE_API_BASE || '/api' });
+export const authApi = createAuthApi(apiClient);

@@ -1,0 +1,61 @@
+import type { ReactNode } from 'react';
+import { Redirect, safeRedirectPath, useLocation, useSearchParam } from '../router/router';
+import { useAuth, type AnonymousReason } from './AuthContext';
+
+export const SIGN_IN_PATH = '/sign-in';
+export const HOME_PATH = '/account';
+
+/** What the sign-in page may receive in history state. */
+export interface SignInState {
+  notice?: string;
+  /** Pre-fills the "Username or email" field. */
+  login?: string;
+}
+
+export function readSignInState(state: unknown): SignInState {
+  if (typeof state !== 'object' || state === null) return {};
+  const { notice, login } = state as Record<string, unknown>;
+  return {
+    notice: typeof notice === 'string' ? notice : undefined,
+    login: typeof login === 'string' ? login : undefined,
+  };
+}
+
+const NOTICES: Record<AnonymousReason, string | undefined> = {
+  initial: undefined,
+  expired: 'Your session has ended. Please sign in again.',
+  'signed-out': 'You have signed out.',
+  'signed-out-everywhere': 'You have signed out on all your devices.',
+};
+
+export function Loading() {
+  return (
+    <p className="loading" role="status">
+      Loading…
+    </p>
+  );
+}
+
+/** Shows `children` to signed-in people; sends others to sign in, remembering where they were going. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { state } = useAuth();
+  const { pathname, search } = useLocation();
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'authenticated') return children;
+
+  const signedOut = state.reason === 'signed-out' || state.reason === 'signed-out-everywhere';
+  const to = signedOut
+    ? SIGN_IN_PATH
+    : `${SIGN_IN_PATH}?${new URLSearchParams({ next: pathname + search }).toString()}`;
+  const notice = NOTICES[state.reason];
+  return <Redirect to={to} state={notice ? { notice } satisfies SignInState : undefined} />;
+}
+
+/** Sign-in and sign-up screens: a signed-in person goes straight on. */
+export function PublicOnly({ children }: { children: ReactNode }) {
+  const { state } = useAuth();
+  const next = useSearchParam('next');
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'authenticated') return <Redirect to={safeRedirectPath(next, HOME_PATH)} />;
+  return children;
+}

@@ -1,0 +1,46 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useHasNavigated } from '../router/router';
+
+const APP_NAME = 'Intentional Social';
+
+interface PageProps {
+  title: string;
+  /** Short sentence under the heading. */
+  intro?: ReactNode;
+  children: ReactNode;
+  /** Narrow card (forms) or a wider one. */
+  width?: 'narrow' | 'wide';
+}
+
+/**
+ * One screen: sets the document title and, after an in-app navigation, moves
+ * focus to the heading so screen-reader and keyboard users start at the top.
+ */
+export function Page({ title, intro, children, width = 'narrow' }: PageProps) {
+  const headingId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const hasNavigated = useHasNavigated();
+
+  useEffect(() => {
+    document.title = `${title} · ${APP_NAME}`;
+  }, [title]);
+
+  // Move focus to the heading when the screen (or a step of it, i.e. the title)
+  // changes, but not on the very first screen after a full page load.
+  const shown = useRef(false);
+  useEffect(() => {
+    if (shown.current || hasNavigated) headingRef.current?.focus();
+    shown.current = true;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the title changes
+  }, [title]);
+
+  return (
+    <section className={`card card--${width}`} aria-labelledby={headingId}>
+      <h1 id={headingId} ref={headingRef} tabIndex={-1} className="card__title">
+        {title}
+      </h1>
+      {intro ? <div className="card__intro">{intro}</div> : null}
+      {children}
+    </section>
+  );
+}

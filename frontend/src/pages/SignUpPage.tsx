@@ -1,0 +1,221 @@
+import { useEffect, useReducer, useRef, type FormEvent } from 'react';
+import { useAuth } from '../auth/AuthContext';
+import { HOME_PATH } from '../auth/guards';
+import { FormError, Notice } from '../components/Alerts';
+import { Button } from '../components/Button';
+import { Page } from '../components/Page';
+import { PasswordField } from '../components/PasswordField';
+import { ResendButton } from '../components/ResendButton';
+import { TextField } from '../components/TextField';
+import { USERNAME_MAX } from '../lib/validation';
+import { Link, safeRedirectPath, useNavigate, useSearchParam } from '../router/router';
+import {
+  firstInvalidField,
+  initialSignUpState,
+  signUpReducer,
+  type SignUpAction,
+  type SignUpField,
+  type SignUpState,
+} from './signUpFlow';
+
+const FIELD_IDS: Record<SignUpField, string> = {
+  email: 'sign-up-email',
+  username: 'sign-up-username',
+  password: 'sign-up-password',
+  code: 'sign-up-code',
+};
+
+export function SignUpPage() {
+  const { api, signedIn } = useAuth();
+  const navigate = useNavigate();
+  const next = useSearchParam('next');
+  const [state, dispatch] = useReducer(signUpReducer, initialSignUpState);
+  const focusAfterRender = useRef<SignUpField | null>(null);
+
+  useEffect(() => {
+    const field = focusAfterRender.current;
+    if (field === null) return;
+    focusAfterRender.current = null;
+    document.getElementById(FIELD_IDS[field])?.focus();
+  });
+
+  /**
+   * Dispatches `action` on top of `from` and returns the resulting state (the
+   * reducer is pure, so this is what React will render), remembering which
+   * field to focus afterwards.
+   */
+  function apply(from: SignUpState, action: SignUpAction): SignUpState {
+    const result = signUpReducer(from, action);
+    dispatch(action);
+    focusAfterRender.current = firstInvalidField(result);
+    return result;
+  }
+
+  async function requestCode() {
+    if (state.pending !== null) return;
+    const started = apply(state, { type: 'requestCode', now: Date.now() });
+    if (started.pending !== 'code') return;
+    try {
+      await api.requestSignUpCode(started.values.email);
+      dispatch({ type: 'codeSent', now: Date.now() });
+    } catch (error) {
+      apply(started, { type: 'codeFailed', error, now: Date.now() });
+    }
+  }
+
+  async function register() {
+    if (state.pending !== null) return;
+    const started = apply(state, { type: 'register' });
+    if (started.pending !== 'register') return;
+    try {
+      const session = await api.register({
+        email: started.values.email,
+        username: started.values.username,
+        password: started.values.password,
+        code: started.values.code,
+      });
+      signedIn(session);
+      navigate(safeRedirectPath(next, HOME_PATH), { replace: true });
+    } catch (error) {
+      apply(started, { type: 'registerFailed', error });
+    }
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>, action: () => Promise<void>) {
+    event.preventDefault();
+    void action();
+  }
+
+  const edit = (field: SignUpField) => (value: string) => dispatch({ type: 'edit', field, value });
+  const { values, errors, pending, step } = state;
+  const resend = (
+    <ResendButton
+      availableAt={state.resendAvailableAt}
+      busy={pending === 'code'}
+      onResend={() => void requestCode()}
+    />
+  );
+  const changeEmail = (
+    <Button variant="link" onClick={() => dispatch({ type: 'changeEmail' })}>
+      Use a different email
+    </Button>
+  );
+  const signInHref = next ? `/sign-in?${new URLSearchParams({ next }).toString()}` : '/sign-in';
+
+  if (step === 'email') {
+    return (
+      <Page
+        title="Create an account"
+        intro={<p>Step 1 of 3. First, your email: we’ll send you a code to confirm it.</p>}
+      >
+        <form className="form" noValidate onSubmit={(event) => onSubmit(event, requestCode)}>
+          <TextField
+            id={FIELD_IDS.email}
+            label="Email"
+            type="email"
+            value={values.email}
+            onValueChange={edit('email')}
+            error={errors.email}
+            autoComplete="email"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+          />
+          <FormError message={errors.form} />
+          <Button type="submit" busy={pending === 'code'} busyLabel="Sending code…">
+            Send code
+          </Button>
+        </form>
+        <div className="card__footer">
+          <p>
+            Already have an account? <Link to={signInHref}>Sign in</Link>
+          </p>
+        </div>
+      </Page>
+    );
+  }
+
+  if (step === 'sent') {
+    return (
+      <Page
+        title="Check your email"
+        intro={
+          <p>
+            Step 2 of 3. We sent a 6-digit code to <strong className="break">{values.email}</strong>. It
+            can take a minute to arrive; if it doesn’t, look in your spam folder.
+          </p>
+        }
+      >
+        <Notice>{state.notice}</Notice>
+        <FormError message={errors.form} />
+        <div className="actions">
+          <Button onClick={() => dispatch({ type: 'continue' })}>I have the code</Button>
+          {resend}
+          {changeEmail}
+        </div>
+      </Page>
+    );
+  }
+
+  return (
+    <Page
+      title="Choose your username and password"
+      intro={
+        <p>
+          Step 3 of 3. Signing up as <strong className="break">{values.email}</strong>.
+        </p>
+      }
+    >
+      <form className="form" noValidate onSubmit={(event) => onSubmit(event, register)}>
+        <TextField
+          id={FIELD_IDS.username}
+          label="Username"
+          value={values.username}
+          onValueChange={edit('username')}
+          error={errors.username}
+          hint="3–30 characters: letters a–z, digits and underscores."
+          autoComplete="username"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          maxLength={USERNAME_MAX}
+          required
+        />
+        <PasswordField
+          id={FIELD_IDS.password}
+          label="Password"
+          isNew
+          userInputs={[values.username, values.email]}
+          value={values.password}
+          onValueChange={edit('password')}
+          error={errors.password}
+          hint="At least 10 characters. A few unrelated words make a strong password."
+          required
+        />
+        <TextField
+          id={FIELD_IDS.code}
+          label="Code from the email"
+          value={values.code}
+          onValueChange={edit('code')}
+          error={errors.code}
+          hint={`The 6-digit code we sent to ${values.email}.`}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          className="input--code"
+          required
+        />
+        <Notice>{state.notice}</Notice>
+        <FormError message={errors.form} />
+        <Button type="submit" busy={pending === 'register'} busyLabel="Creating account…">
+          Create account
+        </Button>
+      </form>
+      <div className="card__footer actions">
+        {resend}
+        {changeEmail}
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,28 @@
+import { StrictMode } from 'react';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { App } from '../App';
+import { ApiClient } from '../api/client';
+import { createAuthApi } from '../api/auth';
+import { fakeApi } from './fakeApi';
+
+/** Renders the whole app at `path`, talking to a scripted fake API. */
+export async function renderApp(path: string, routes: Parameters<typeof fakeApi>[0]) {
+  window.history.replaceState(null, '', path);
+  const server = fakeApi(routes);
+  const api = createAuthApi(new ApiClient({ baseUrl: '/api', fetch: server.fetch }));
+  const user = userEvent.setup();
+  // StrictMode as in main.tsx: effects run twice, which must not double the refresh.
+  const view = render(
+    <StrictMode>
+      <App api={api} />
+    </StrictMode>,
+  );
+  // Wait for the session restore on load to settle.
+  await screen.findByRole('heading', { level: 1 });
+  return { server, api, user, view };
+}
+
+export function currentUrl(): string {
+  return window.location.pathname + window.location.search;
+}
