@@ -227,12 +227,11 @@ pub async fn register(
         &body.password,
         &[email.as_str(), username.as_str()],
     )?;
-    rate_limit::count(
-        &app.store,
-        rule("register-ip", app.config.rate_limits.register_per_ip),
-        &ip.0,
-    )
-    .await?;
+    // The limit counts accounts created, not attempts: a mistyped code must
+    // not lock a person out for an hour, and code guessing is already capped
+    // by the code's own five tries.
+    let registrations = rule("register-ip", app.config.rate_limits.register_per_ip);
+    rate_limit::ensure_not_exhausted(&app.store, registrations, &ip.0).await?;
 
     let code_hash = check_code(&app, CodePurpose::Register, &email, body.code.trim()).await?;
     let user = UserRecord {
@@ -267,6 +266,7 @@ pub async fn register(
             CreateUserError::Store(error) => error.into(),
         })?;
     tracing::info!(user_id = %user.id, "account created");
+    rate_limit::record(&app.store, registrations, &ip.0).await?;
     start_session(&app, user, StatusCode::CREATED).await
 }
 

@@ -1,0 +1,290 @@
+//! Test harness: a real local gateway (in-process, on a free port) in front of
+//! the real functions, talking to moto (DynamoDB) and the SES emulator that
+//! `make test` starts. Each test person has their own loopback source
+//! address, so per-IP limits apply to them as to separate people.
+
+#![allow(dead_code)]
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use shared::config::Config;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn require_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: these tests need the local emulators. Run them with `make test` \
+             (or start them with `infra/local/stack.sh start` and export the variables test.sh sets)."
+        )
+    })
+}
+
+/// A running gateway.
+pub struct Stack {
+    pub base: String,
+    pub config: Config,
+    pub app: shared::App,
+}
+
+/// Configuration from the environment with limits relaxed so that unrelated
+/// tests do not trip them; rate-limit tests set their own.
+pub fn test_config() -> Config {
+    let mut config = Config::from_env().expect("test configuration");
+    config.expose_metrics = true;
+    config
+}
+
+impl Stack {
+    /// A gateway with the given configuration.
+    pub async fn start_with(config: Config) -> Self {
+        require_env("AWS_ENDPOINT_URL_DYNAMODB");
+        shared::http::init_tracing();
+        let app = shared::App::from_config(config.clone())
+            .await
+            .expect("app state");
+        let api = local_gateway::template::HttpApi::from_file(&repo_root().join("template.yaml"))
+            .expect("template.yaml");
+        let router = local_gateway::build(api, local_gateway::function_routers(&app), None)
+            .expect("gateway");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Self {
+            base: format!("http://{address}"),
+            config,
+            app,
+        }
+    }
+
+    /// A gateway with the default test configuration.
+    pub async fn start() -> Self {
+        Self::start_with(test_config()).await
+    }
+
+    /// A new person (HTTP client) with their own source address.
+    pub fn person(&self) -> Person {
+        Person::new(&self.base)
+    }
+}
+
+static NEXT_ADDRESS: AtomicU32 = AtomicU32::new(0);
+
+/// A unique loopback address (127.0.0.0/8 is all ours on Linux).
+pub fn unique_loopback() -> IpAddr {
+    let salt = u32::from(rand::random::<u16>()) << 8;
+    let n = NEXT_ADDRESS.fetch_add(1, Ordering::Relaxed) + salt;
+    IpAddr::V4(Ipv4Addr::new(127, ((n >> 16) & 0xff) as u8 | 1, (n >> 8) as u8, (n as u8).max(2)))
+}
+
+/// A unique suffix for emails and usernames.
+pub fn unique() -> String {
+    format!("{:x}", rand::random::<u64>())
+}
+
+/// A strong password for test accounts.
+pub const PASSWORD: &str = "quiet-harbour-lantern-71";
+
+/// The answer to one request.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// `error.code` of an error body.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// The DynamoDB requests the call made (from `X-DynamoDB-Requests`).
+    pub fn dynamodb_requests(&self) -> u32 {
+        self.headers["x-dynamodb-requests"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    /// The refresh cookie the response set, if any (value, whole header).
+    pub fn refresh_cookie(&self) -> Option<(String, String)> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("refresh_token="))
+            .map(|header| {
+                let value = header["refresh_token=".len()..]
+                    .split(';')
+                    .next()
+                    .unwrap()
+                    .to_owned();
+                (value, header.to_owned())
+            })
+    }
+}
+
+/// One person using the API: their own source IP, access token and cookie.
+pub struct Person {
+    base: String,
+    client: reqwest::Client,
+    pub ip: IpAddr,
+    pub token: Option<String>,
+    pub refresh: Option<String>,
+    pub email: String,
+    pub username: String,
+    pub id: String,
+}
+
+impl Person {
+    fn new(base: &str) -> Self {
+        let ip = unique_loopback();
+        let suffix = unique();
+        Self {
+            base: base.to_owned(),
+            client: reqwest::Client::builder()
+                .local_address(ip)
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
+            ip,
+            token: None,
+            refresh: None,
+            email: format!("person-{suffix}@example.com"),
+            username: format!("p_{suffix}"),
+            id: String::new(),
+        }
+    }
+
+    /// Sends a request; JSON body if given; bearer token and cookie if held.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(cookie) = &self.refresh {
+            request = request.header("cookie", format!("refresh_token={cookie}"));
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Self::reply(request).await
+    }
+
+    /// Sends a prepared request builder (for raw bodies and headers).
+    pub fn raw(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.base))
+    }
+
+    pub async fn reply(request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("gateway reachable");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.call(Method::GET, path, None).await
+    }
+
+    /// Keeps the session a sign-in/refresh response carries.
+    pub fn keep_session(&mut self, reply: &Reply) {
+        if let Some(token) = reply.body["access_token"].as_str() {
+            self.token = Some(token.to_owned());
+        }
+        if let Some((value, _)) = reply.refresh_cookie() {
+            self.refresh = (!value.is_empty()).then_some(value);
+        }
+        if let Some(id) = reply.body["user"]["id"].as_str() {
+            self.id = id.to_owned();
+        }
+    }
+
+    /// Asks for a sign-up code and reads it from the mailbox.
+    pub async fn request_code(&self) -> String {
+        let reply = self.post("/api/auth/otp", json!({ "email": self.email })).await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED, "{:?}", reply.body);
+        latest_code(&self.email).await
+    }
+
+    /// Signs up through the API with a code from the mailbox.
+    pub async fn sign_up(&mut self) -> Reply {
+        let code = self.request_code().await;
+        let reply = self
+            .post(
+                "/api/auth/register",
+                json!({ "email": self.email, "username": self.username, "password": PASSWORD, "code": code }),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        self.keep_session(&reply);
+        reply
+    }
+}
+
+/// Every email the SES emulator received for `to`, oldest first.
+pub async fn mailbox(to: &str) -> Vec<Value> {
+    let store: Value = reqwest::get(format!("{}/store", require_env("SES_STORE_URL")))
+        .await
+        .expect("SES emulator reachable")
+        .json()
+        .await
+        .unwrap();
+    store["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|email| {
+            email["destination"]["to"]
+                .as_array()
+                .is_some_and(|list| list.iter().any(|a| a.as_str() == Some(to)))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The six digits of the newest email to `to`.
+pub async fn latest_code(to: &str) -> String {
+    let emails = mailbox(to).await;
+    let email = emails.last().unwrap_or_else(|| panic!("no email to {to}"));
+    code_in(email).unwrap_or_else(|| panic!("no code in the newest email to {to}: {email}"))
+}
+
+/// The code in an email, if it carries one.
+pub fn code_in(email: &Value) -> Option<String> {
+    let text = email["body"]["text"].as_str().unwrap_or_default();
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|part| part.len() == 6)
+        .map(str::to_owned)
+}
