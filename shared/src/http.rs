@@ -55,11 +55,25 @@ pub fn init_tracing() {
 /// security headers, a request span (request id, route, user id) and the
 /// DynamoDB request tally.
 pub fn finish(router: Router<App>, app: App) -> Router {
+    let observe_config = Observe {
+        expose_metrics: app.config.expose_metrics,
+    };
+    decorate(router.with_state(app), observe_config)
+}
+
+/// What the shared middleware needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct Observe {
+    /// Add `X-DynamoDB-Requests` and `Server-Timing` to responses.
+    pub expose_metrics: bool,
+}
+
+/// [`finish`] for a function with no application state (health, docs).
+pub fn decorate(router: Router, observe_config: Observe) -> Router {
     router
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(from_fn_with_state(app.clone(), observe))
-        .with_state(app)
+        .layer(from_fn_with_state(observe_config, observe))
 }
 
 async fn route_not_found() -> ApiError {
@@ -84,7 +98,7 @@ fn request_id(parts_ext: &axum::http::Extensions) -> String {
     .unwrap_or_else(|| "local".into())
 }
 
-async fn observe(State(app): State<App>, request: Request, next: Next) -> Response {
+async fn observe(State(config): State<Observe>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = request
         .extensions()
@@ -109,7 +123,7 @@ async fn observe(State(app): State<App>, request: Request, next: Next) -> Respon
     for (name, value) in SECURITY_HEADERS {
         headers.insert(name.clone(), HeaderValue::from_static(value));
     }
-    if app.config.expose_metrics {
+    if config.expose_metrics {
         let store_ms = tally.micros() as f64 / 1000.0;
         let total_ms = elapsed.as_micros() as f64 / 1000.0;
         headers.insert(

@@ -161,31 +161,20 @@ impl Store {
             self.put_new(claim(keys::username_claim(&username)))?,
             self.consume_code_item(&code)?,
         ];
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let failed = failed_conditions(&error);
-                if failed.is_empty() {
-                    return Err(StoreError::from(error).into());
-                }
-                // Index order matches `items` above.
-                Err(if failed.contains(&1) {
-                    CreateUserError::EmailTaken
-                } else if failed.contains(&2) {
-                    CreateUserError::UsernameTaken
-                } else if failed.contains(&3) {
-                    CreateUserError::CodeGone
-                } else {
-                    // A ULID collision on the profile: vanishingly unlikely, retryable.
-                    CreateUserError::Store(StoreError::Unavailable("user id collision".into()))
-                })
-            }
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(TransactError::Store(error)) => Err(error.into()),
+            // Index order matches `items` above.
+            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.contains(&1) {
+                CreateUserError::EmailTaken
+            } else if failed.contains(&2) {
+                CreateUserError::UsernameTaken
+            } else if failed.contains(&3) {
+                CreateUserError::CodeGone
+            } else {
+                // A ULID collision on the profile: vanishingly unlikely, retryable.
+                CreateUserError::Store(StoreError::Unavailable("user id collision".into()))
+            }),
         }
     }
 
@@ -232,18 +221,10 @@ impl Store {
             TransactWriteItem::builder().update(update).build(),
             self.consume_code_item(&code)?,
         ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(error) if failed_conditions(&error).is_empty() => {
-                Err(StoreError::from(error).into())
-            }
-            Err(_) => Err(CreateUserError::CodeGone),
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(TransactError::Store(error)) => Err(error.into()),
+            Err(TransactError::ConditionsFailed(_)) => Err(CreateUserError::CodeGone),
         }
     }
 
@@ -485,6 +466,40 @@ impl Store {
 
     // ---- plumbing ---------------------------------------------------------
 
+    /// One `TransactWriteItems` (1 request, a few more only when DynamoDB
+    /// reports a conflict with another transaction on the same items, which it
+    /// cancels without judging our conditions: those are retried, since the
+    /// SDK does not).
+    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), TransactError> {
+        const ATTEMPTS: u32 = 4;
+        for attempt in 1..=ATTEMPTS {
+            let error = match self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(error) => error,
+            };
+            let (failed, conflicted) = cancellation(&error);
+            if !failed.is_empty() {
+                return Err(TransactError::ConditionsFailed(failed));
+            }
+            if !conflicted || attempt == ATTEMPTS {
+                return Err(TransactError::Store(if conflicted {
+                    StoreError::Throttled
+                } else {
+                    error.into()
+                }));
+            }
+            let jitter = u64::from(rand::random::<u8>() % 20);
+            tokio::time::sleep(std::time::Duration::from_millis((20 << attempt) + jitter)).await;
+        }
+        unreachable!("the loop returns on its last attempt")
+    }
+
     async fn get(&self, pk_value: String, sk_value: &str) -> Result<Option<Item>, StoreError> {
         let output = self
             .client
@@ -564,21 +579,36 @@ impl Store {
     }
 }
 
-/// Indexes of the transaction items whose condition failed.
-fn failed_conditions<R>(
+/// Why a transaction did not commit.
+enum TransactError {
+    /// These items' conditions failed (indexes into the request).
+    ConditionsFailed(Vec<usize>),
+    /// Anything else.
+    Store(StoreError),
+}
+
+/// Indexes of the items whose condition failed, and whether any item was in
+/// conflict with another transaction.
+fn cancellation<R>(
     error: &SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, R>,
-) -> Vec<usize> {
+) -> (Vec<usize>, bool) {
     use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-    match error.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => cancelled
-            .cancellation_reasons()
-            .iter()
-            .enumerate()
-            .filter(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"))
-            .map(|(index, _)| index)
-            .collect(),
-        _ => Vec::new(),
-    }
+    let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
+        error.as_service_error()
+    else {
+        return (Vec::new(), false);
+    };
+    let reasons = cancelled.cancellation_reasons();
+    let failed = reasons
+        .iter()
+        .enumerate()
+        .filter(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"))
+        .map(|(index, _)| index)
+        .collect();
+    let conflicted = reasons
+        .iter()
+        .any(|reason| reason.code() == Some("TransactionConflict"));
+    (failed, conflicted)
 }
 
 fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
