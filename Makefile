@@ -1,0 +1,93 @@
+# Intentional Social: developer entry points. `make` alone lists the targets.
+# The orchestration lives in infra/local/*.sh; the recipes here stay short.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+VENV_STAMP := $(VENV)/.installed
+PY_REQS := infra/local/requirements.txt infra/local/constraints.txt
+LOCAL_NODE_STAMP := infra/local/node_modules/.installed
+FRONTEND_NODE_STAMP := $(if $(wildcard frontend/package.json),frontend/node_modules/.installed)
+NPM_CI := npm ci --no-audit --no-fund
+
+.PHONY: help prereqs deps venv .venv node-deps dev stack-start stack-stop stack-status test \
+	bench seed backup restore deploy clean clean-all
+
+help: ## list the targets
+	@echo "usage: make <target> [VAR=value ...]"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_. -]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "variables: MOTO_PORT (4566) SES_PORT (8005) GATEWAY_PORT (3000) TABLE_NAME; see .env.example"
+	@echo "backup/restore: FILE=path.jsonl.gz TABLE=name; ENDPOINT= (empty) targets real AWS, YES=1 confirms a restore there"
+
+prereqs: ## check python3 >= 3.11, node >= 20, npm, cargo, curl
+	@bash infra/local/prereqs.sh
+
+deps: venv node-deps ## install all Python and npm dependencies
+
+venv .venv: $(VENV_STAMP) ## Python tools in .venv/ (moto, boto3, pytest, cfn-lint, sam, cargo-lambda)
+
+$(VENV_STAMP): $(PY_REQS) | prereqs
+	@echo "installing infra/local/requirements.txt into $(VENV)/"
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r infra/local/requirements.txt
+	@touch $@
+
+node-deps: $(LOCAL_NODE_STAMP) $(FRONTEND_NODE_STAMP) ## npm ci in infra/local and frontend (when their lock files change)
+
+$(LOCAL_NODE_STAMP): infra/local/package-lock.json infra/local/package.json | prereqs
+	cd infra/local && $(NPM_CI)
+	@touch $@
+
+frontend/node_modules/.installed: frontend/package.json $(wildcard frontend/package-lock.json) | prereqs
+	@test -f frontend/package-lock.json || { echo "error: frontend/package-lock.json is missing: run 'npm install' in frontend/ and commit it" >&2; exit 1; }
+	cd frontend && $(NPM_CI)
+	@touch $@
+
+dev: prereqs deps ## build SPA + gateway, start the emulators, run the gateway on :3000 (Ctrl-C stops all)
+	@bash infra/local/dev.sh
+
+stack-start: prereqs deps ## start only the emulators (moto + SES) and create the table
+	@bash infra/local/stack.sh start
+
+stack-stop: ## snapshot the table and stop the emulators
+	@bash infra/local/stack.sh stop
+
+stack-status: ## show whether the emulators are running
+	@bash infra/local/stack.sh status
+
+test: prereqs deps ## fmt, clippy, cargo test (on a throwaway stack), pytest, cfn-lint, sam validate, frontend checks
+	@bash infra/local/test.sh
+
+bench: ## load benchmark (not yet implemented)
+	@echo "make bench: not yet implemented" >&2; exit 1
+
+seed: ## fill the dev table with sample data (not yet implemented)
+	@echo "make seed: not yet implemented" >&2; exit 1
+
+# ENDPOINT unset: the dev stack. ENDPOINT= (empty): real AWS, TABLE= required.
+DATA_ENV = FILE='$(FILE)' TABLE='$(TABLE)' YES='$(YES)' \
+	$(if $(filter undefined,$(origin ENDPOINT)),ENDPOINT_GIVEN=0,ENDPOINT_GIVEN=1 ENDPOINT='$(ENDPOINT)')
+
+backup: $(VENV_STAMP) ## back the table up to FILE (default .local/backups/<table>-<time>.jsonl.gz)
+	@$(DATA_ENV) bash infra/local/stack.sh backup
+
+restore: $(VENV_STAMP) ## restore FILE into the table (dev stack; ENDPOINT= TABLE=... YES=1 for AWS)
+	@$(DATA_ENV) bash infra/local/stack.sh restore
+
+STAGE ?= dev
+deploy: prereqs $(VENV_STAMP) ## sam build + sam deploy --config-env STAGE (dev; STAGE=prod; extra flags in DEPLOY_ARGS)
+	@test -f template.yaml || { echo "error: template.yaml not found" >&2; exit 1; }
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 sam build --config-env $(STAGE) --template template.yaml
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 sam deploy --config-env $(STAGE) $(DEPLOY_ARGS)
+
+clean: ## stop the emulators; remove .local (except the dev snapshot and app secret) and install stamps
+	@bash infra/local/stack.sh clean
+	rm -f $(VENV_STAMP) $(LOCAL_NODE_STAMP) frontend/node_modules/.installed
+
+clean-all: clean ## also remove the dev data in .local, .venv and node_modules
+	rm -rf .local $(VENV) infra/local/node_modules frontend/node_modules

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# `make dev`: build the SPA and the local gateway, start the emulators, run the
+# gateway in the foreground. Ctrl-C stops the gateway, snapshots the table into
+# .local/snapshot.jsonl.gz and stops the emulators.
+#
+# Settings come from the environment, then .env at the repo root (copy
+# .env.example), then the defaults below.
+set -euo pipefail
+
+# shellcheck source=infra/local/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+load_env_file "$ROOT/.env"
+
+export MOTO_PORT="${MOTO_PORT:-4566}"
+export SES_PORT="${SES_PORT:-8005}"
+export TABLE_NAME="${TABLE_NAME:-intentional-social-local}"
+export STACK_DIR="${STACK_DIR:-$ROOT/.local}"
+export LOAD_DOTENV=0 # already loaded; stack.sh sees the same values
+GATEWAY_PORT="${GATEWAY_PORT:-3000}"
+stack() { bash "$ROOT/infra/local/stack.sh" "$@"; }
+GATEWAY_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/local-gateway"
+case "$GATEWAY_BIN" in /*) ;; *) GATEWAY_BIN="$ROOT/$GATEWAY_BIN" ;; esac
+
+if port_open "$GATEWAY_PORT"; then
+  who="$(who_listens "$GATEWAY_PORT")"
+  die "port $GATEWAY_PORT, needed by the gateway, is already in use${who:+ by $who}. Stop that process, or use another port: GATEWAY_PORT=<free port> make dev (or set it in .env)."
+fi
+
+# Dev-only signing secret, generated once and kept across runs (in AWS the
+# functions read APP_SECRET_ARN from Secrets Manager instead).
+if [[ -z "${APP_SECRET:-}" ]]; then
+  secret_file="$STACK_DIR/app-secret"
+  if [[ ! -s "$secret_file" ]]; then
+    mkdir -p "$STACK_DIR"
+    (umask 077 && random_secret >"$secret_file")
+    say "generated a dev APP_SECRET in $secret_file"
+  fi
+  APP_SECRET="$(<"$secret_file")"
+fi
+
+if [[ -f frontend/package.json ]]; then
+  say "==> building the frontend (npm run build)"
+  (cd frontend && npm run build)
+else
+  warn "frontend/package.json not found: no SPA to build, the gateway serves only the API"
+fi
+
+say "==> building the gateway (cargo build -p local-gateway)"
+cargo build -p local-gateway
+
+gateway_pid=""
+stack_started=0
+cleaned=0
+cleanup() {
+  local rc=$?
+  [[ "$cleaned" == 1 ]] && return
+  cleaned=1
+  # A second Ctrl-C must not cut the snapshot short, and a closed terminal or
+  # pipe (`make dev | tee`) must not kill the cleanup: its output goes to a log.
+  trap '' INT TERM PIPE
+  set +e # a failed write to a closed terminal must not end the cleanup either
+  local stop_log="$STACK_DIR/logs/stop.log"
+  mkdir -p "$STACK_DIR/logs"
+  say ""
+  if [[ -n "$gateway_pid" ]] && kill -0 "$gateway_pid" 2>/dev/null; then
+    say "stopping the gateway (pid $gateway_pid)"
+    kill -TERM "$gateway_pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$gateway_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$gateway_pid" 2>/dev/null || true
+    wait "$gateway_pid" 2>/dev/null || true
+  fi
+  if [[ "$stack_started" == 1 ]]; then
+    if [[ "${NO_SNAPSHOT:-0}" == 1 ]]; then
+      say "stopping the emulators (NO_SNAPSHOT=1: the table is not saved)"
+    else
+      say "saving the table to $STACK_DIR/snapshot.jsonl.gz and stopping the emulators"
+    fi
+    if stack stop >"$stop_log" 2>&1; then
+      local saved=""
+      if [[ "${NO_SNAPSHOT:-0}" != 1 ]]; then
+        saved="$(sed -n 's/^ *"items": *\([0-9]*\).*/saved \1 items;/p' "$STACK_DIR/snapshot.jsonl.gz.manifest.json" 2>/dev/null)"
+      fi
+      say "${saved:+$saved }emulators stopped (details: $stop_log)"
+    else
+      say "stopping the local stack failed; see $stop_log"
+      rc=1
+    fi
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+stack_started=1
+stack start
+
+cat >&2 <<EOF
+
+  app      http://127.0.0.1:$GATEWAY_PORT/
+  API      http://127.0.0.1:$GATEWAY_PORT/api/health
+  mailbox  http://127.0.0.1:$SES_PORT/      (one-time codes land here)
+  DynamoDB http://127.0.0.1:$MOTO_PORT      (table $TABLE_NAME)
+  logs     $STACK_DIR/logs/
+
+  Ctrl-C stops everything and keeps the data in $STACK_DIR/snapshot.jsonl.gz
+
+EOF
+
+# In the background + wait, so Ctrl-C reaches this script's trap at once.
+env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
+  AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$MOTO_PORT" \
+  AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$SES_PORT" \
+  AWS_REGION="$LOCAL_REGION" \
+  AWS_ACCESS_KEY_ID=local \
+  AWS_SECRET_ACCESS_KEY=local \
+  TABLE_NAME="$TABLE_NAME" \
+  APP_SECRET="$APP_SECRET" \
+  SENDER_EMAIL="${SENDER_EMAIL:-no-reply@intentional.local}" \
+  GATEWAY_PORT="$GATEWAY_PORT" \
+  TEMPLATE="$ROOT/template.yaml" \
+  SPA_DIR="$ROOT/frontend/dist" \
+  LOG_FORMAT="${LOG_FORMAT:-pretty}" \
+  RUST_LOG="${RUST_LOG:-info}" \
+  "$GATEWAY_BIN" &
+gateway_pid=$!
+wait "$gateway_pid"

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# `make test`: every check of the project, in order, on a throwaway local stack
+# (its own ports, table and .local/test dir; no snapshot; never reads .env).
+# All steps run even when one fails (FAIL_FAST=1 stops at the first failure);
+# the summary at the end names each failed step.
+set -uo pipefail
+
+# shellcheck source=infra/local/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT" || exit 1
+
+export LOAD_DOTENV=0
+export MOTO_PORT="${TEST_MOTO_PORT:-4577}"
+export SES_PORT="${TEST_SES_PORT:-8017}"
+export TABLE_NAME=intentional-social-test
+export STACK_DIR="$ROOT/.local/test"
+export NO_SNAPSHOT=1
+export TEMPLATE="${TEST_TEMPLATE:-$ROOT/template.yaml}"
+stack() { bash "$ROOT/infra/local/stack.sh" "$@"; }
+VENV_BIN="$ROOT/.venv/bin"
+
+RESULTS=()
+FAILED=()
+
+stop_stack() { stack stop >/dev/null 2>&1 || true; }
+trap stop_stack EXIT
+
+# step NAME COMMAND...: run, time and record one step.
+step() {
+  local name="$1" start=$SECONDS rc
+  shift
+  printf '\n==> [%s] %s\n' "$name" "$*"
+  "$@"
+  rc=$?
+  if [[ $rc -eq 0 ]]; then
+    RESULTS+=("PASS  $name ($((SECONDS - start))s)")
+  else
+    RESULTS+=("FAIL  $name (exit $rc, $((SECONDS - start))s)")
+    FAILED+=("$name")
+    printf '==> FAILED step: %s (exit %d)\n' "$name" "$rc" >&2
+    if [[ "${FAIL_FAST:-0}" == 1 ]]; then summary; fi
+  fi
+  return 0
+}
+
+fail_step() { # fail_step NAME REASON: a step that cannot run counts as failed
+  RESULTS+=("FAIL  $1 ($2)")
+  FAILED+=("$1")
+  printf '\n==> FAILED step: %s: %s\n' "$1" "$2" >&2
+  if [[ "${FAIL_FAST:-0}" == 1 ]]; then summary; fi
+}
+
+summary() {
+  stop_stack
+  printf '\n==> make test summary\n'
+  printf '  %s\n' "${RESULTS[@]}"
+  if ((${#FAILED[@]})); then
+    printf 'make test: FAILED step(s): %s\n' "${FAILED[*]}" >&2
+    exit 1
+  fi
+  printf 'make test: all %d steps passed\n' "${#RESULTS[@]}"
+  exit 0
+}
+
+# Environment of the Rust tests: the same as `make dev`, pointed at the test stack.
+test_env() {
+  env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
+    AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$MOTO_PORT" \
+    AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$SES_PORT" \
+    SES_STORE_URL="http://127.0.0.1:$SES_PORT" \
+    AWS_REGION="$LOCAL_REGION" \
+    AWS_DEFAULT_REGION="$LOCAL_REGION" \
+    AWS_ACCESS_KEY_ID=local \
+    AWS_SECRET_ACCESS_KEY=local \
+    TABLE_NAME="$TABLE_NAME" \
+    APP_SECRET=test-secret-not-for-production-0123456789abcdef0123456789abcdef \
+    SENDER_EMAIL=no-reply@intentional.local \
+    TEMPLATE="$TEMPLATE" \
+    LOG_FORMAT=pretty \
+    "$@"
+}
+
+sam_env() {
+  env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
+    AWS_DEFAULT_REGION="$LOCAL_REGION" AWS_REGION="$LOCAL_REGION" \
+    AWS_ACCESS_KEY_ID=dummy AWS_SECRET_ACCESS_KEY=dummy \
+    SAM_CLI_TELEMETRY=0 SAM_CLI_CONTEXT=ci "$@"
+}
+
+# ---------------------------------------------------------------- Rust
+step cargo-fmt cargo fmt --all -- --check
+step cargo-clippy cargo clippy --workspace --all-targets -- -D warnings
+
+printf '\n==> [test-stack] moto on :%s, SES on :%s, table %s\n' "$MOTO_PORT" "$SES_PORT" "$TABLE_NAME"
+stop_stack # leftovers of an interrupted run
+rm -rf "$STACK_DIR"
+if stack start; then
+  step cargo-test test_env cargo test --workspace
+  stop_stack
+else
+  fail_step cargo-test "the test stack did not start (see above; logs in $STACK_DIR/logs/)"
+fi
+
+# ---------------------------------------------------------------- Python / template
+pytest_dirs=()
+[[ -d tests-template ]] && pytest_dirs+=(tests-template)
+pytest_dirs+=(infra/local/tests)
+step pytest "$VENV_BIN/pytest" -q "${pytest_dirs[@]}"
+
+if [[ -f "$TEMPLATE" ]]; then
+  step cfn-lint "$VENV_BIN/cfn-lint" "$TEMPLATE"
+  step sam-validate sam_env "$VENV_BIN/sam" validate --lint --template "$TEMPLATE"
+else
+  fail_step cfn-lint "template.yaml not found"
+  fail_step sam-validate "template.yaml not found"
+fi
+
+# ---------------------------------------------------------------- frontend
+has_script() { node -e 'process.exit(require("./frontend/package.json").scripts?.[process.argv[1]] ? 0 : 1)' "$1"; }
+if [[ -f frontend/package.json ]]; then
+  for script in lint typecheck test; do
+    if has_script "$script"; then
+      # CI=true: test runners (vitest, ...) run once instead of watching
+      step "frontend-$script" env CI=true npm --prefix frontend run "$script"
+    else
+      fail_step "frontend-$script" "frontend/package.json has no \"$script\" script"
+    fi
+  done
+else
+  printf '\n==> frontend/package.json not found: frontend checks skipped\n'
+  RESULTS+=("SKIP  frontend (no frontend/package.json)")
+fi
+
+summary
