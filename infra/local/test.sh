@@ -58,7 +58,10 @@ summary() {
     printf 'make test: FAILED step(s): %s\n' "${FAILED[*]}" >&2
     exit 1
   fi
-  printf 'make test: all %d steps passed\n' "${#RESULTS[@]}"
+  local passed skipped
+  passed="$(printf '%s\n' "${RESULTS[@]}" | grep -c '^PASS')"
+  skipped="$(printf '%s\n' "${RESULTS[@]}" | grep -c '^SKIP')"
+  printf 'make test: all %d steps passed%s\n' "$passed" "$( ((skipped)) && echo " ($skipped skipped)")"
   exit 0
 }
 
