@@ -63,8 +63,8 @@ stack-status: ## show whether the emulators are running
 test: prereqs deps ## fmt, clippy, cargo test (on a throwaway stack), pytest, cfn-lint, sam validate, frontend checks
 	@bash infra/local/test.sh
 
-bench: ## load benchmark (not yet implemented)
-	@echo "make bench: not yet implemented" >&2; exit 1
+bench: prereqs deps ## report: latency, DynamoDB requests per call, init time, bootstrap size, bundle size
+	@infra/local/bench.sh
 
 seed: ## fill the dev table with sample data (not yet implemented)
 	@echo "make seed: not yet implemented" >&2; exit 1
