@@ -53,3 +53,118 @@ pub struct ErrorDetail {
     /// What went wrong and how to fix it.
     pub message: String,
 }
+
+/// A post as the caller sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Post {
+    /// Opaque id.
+    pub id: String,
+    /// Who wrote it.
+    pub author: UserRef,
+    /// The text (plain text: clients must not render it as HTML).
+    pub content: String,
+    /// `connections`, `tags` or `private`.
+    pub audience: crate::domain::social::Audience,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339, if edited.
+    pub edited_at: Option<String>,
+    /// The author's tags the post is for; only shown to the author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_ids: Option<Vec<String>>,
+}
+
+impl Post {
+    /// The view of `record` for `caller` (tags only for the author).
+    pub fn for_caller(record: crate::store::PostRecord, caller: &str) -> Self {
+        let mine = record.author_id == caller;
+        Self {
+            id: record.id,
+            author: UserRef {
+                id: record.author_id,
+                username: record.author_username,
+            },
+            content: record.content,
+            audience: record.audience,
+            created_at: record.created_at.to_rfc3339(),
+            edited_at: record.edited_at.map(|t| t.to_rfc3339()),
+            tag_ids: mine.then_some(record.tag_ids),
+        }
+    }
+}
+
+/// A page of posts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostPage {
+    /// Newest first.
+    pub posts: Vec<Post>,
+    /// Pass as `?cursor=` for the next page; `null` at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// `?limit=&cursor=` of every list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct PageParams {
+    /// 1–50, default 20.
+    pub limit: Option<usize>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// A connection, from the caller's side.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Connection {
+    /// The other person.
+    pub user: UserRef,
+    /// RFC 3339.
+    pub connected_at: String,
+    /// The caller's own tags on this person.
+    pub tag_ids: Vec<String>,
+}
+
+impl From<crate::store::Edge> for Connection {
+    fn from(edge: crate::store::Edge) -> Self {
+        Self {
+            user: UserRef {
+                id: edge.other_id,
+                username: edge.other_username,
+            },
+            connected_at: edge.connected_at.to_rfc3339(),
+            tag_ids: edge.tag_ids,
+        }
+    }
+}
+
+/// A tag (private to its owner).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Tag {
+    /// Opaque id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Palette colour.
+    pub color: crate::domain::social::TagColor,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl From<crate::store::TagRecord> for Tag {
+    fn from(tag: crate::store::TagRecord) -> Self {
+        Self {
+            id: tag.id,
+            name: tag.name,
+            color: tag.color,
+            created_at: tag.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A path id that is not even shaped like one is simply not found: the
+/// answer for a malformed id is the answer for a missing one.
+pub fn known_id(id: &str, not_found: crate::ApiError) -> Result<&str, crate::ApiError> {
+    if crate::domain::session::is_id(id) {
+        Ok(id)
+    } else {
+        Err(not_found)
+    }
+}

@@ -55,23 +55,21 @@ impl App {
         let sdk_config = aws_config::load_from_env().await;
         let secret = match &config.secret {
             SecretSource::Inline(value) => value.clone(),
-            SecretSource::SecretsManager(arn) => {
-                aws_sdk_secretsmanager::Client::new(&sdk_config)
-                    .get_secret_value()
-                    .secret_id(arn)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        StartupError::Secret(
-                            aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
-                        )
-                    })?
-                    .secret_string
-                    .filter(|s| s.len() >= 32)
-                    .ok_or_else(|| {
-                        StartupError::Secret("the secret is empty or shorter than 32 characters".into())
-                    })?
-            }
+            SecretSource::SecretsManager(arn) => aws_sdk_secretsmanager::Client::new(&sdk_config)
+                .get_secret_value()
+                .secret_id(arn)
+                .send()
+                .await
+                .map_err(|e| {
+                    StartupError::Secret(
+                        aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
+                    )
+                })?
+                .secret_string
+                .filter(|s| s.len() >= 32)
+                .ok_or_else(|| {
+                    StartupError::Secret("the secret is empty or shorter than 32 characters".into())
+                })?,
         };
         Ok(Self(Arc::new(Parts {
             store: Store::new(&sdk_config, config.table_name.clone()),

@@ -99,6 +99,7 @@ pub struct Keys {
     validation: Validation,
     access_ttl: Duration,
     code_key: Vec<u8>,
+    cursor_key: Vec<u8>,
 }
 
 /// Derives a purpose-specific key, so the JWT key and the code-hash key are
@@ -123,12 +124,18 @@ impl Keys {
             validation,
             access_ttl,
             code_key: derive(secret.as_bytes(), "one-time-code-v1"),
+            cursor_key: derive(secret.as_bytes(), "cursor-v1"),
         }
     }
 
     /// The key one-time codes are hashed with.
     pub fn code_key(&self) -> &[u8] {
         &self.code_key
+    }
+
+    /// The key pagination cursors are signed with.
+    pub fn cursor_key(&self) -> &[u8] {
+        &self.cursor_key
     }
 
     /// Seconds an access token lives.
@@ -162,7 +169,10 @@ mod tests {
     use super::*;
 
     fn keys() -> Keys {
-        Keys::new("a-test-secret-that-is-long-enough-123", Duration::from_secs(900))
+        Keys::new(
+            "a-test-secret-that-is-long-enough-123",
+            Duration::from_secs(900),
+        )
     }
 
     #[test]
@@ -170,7 +180,10 @@ mod tests {
         let now = Timestamp::now();
         let token = keys().issue_access("user", "family", now);
         let claims = keys().verify_access(&token).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.sid.as_str()), ("user", "family"));
+        assert_eq!(
+            (claims.sub.as_str(), claims.sid.as_str()),
+            ("user", "family")
+        );
         assert_eq!(claims.exp - claims.iat, 900);
     }
 
@@ -178,8 +191,11 @@ mod tests {
     fn expired_forged_and_foreign_tokens_are_rejected() {
         let expired = keys().issue_access("u", "f", Timestamp::now().plus_seconds(-1000));
         assert!(keys().verify_access(&expired).is_err());
-        let foreign = Keys::new("another-secret-that-is-long-enough-456", Duration::from_secs(900))
-            .issue_access("u", "f", Timestamp::now());
+        let foreign = Keys::new(
+            "another-secret-that-is-long-enough-456",
+            Duration::from_secs(900),
+        )
+        .issue_access("u", "f", Timestamp::now());
         assert!(keys().verify_access(&foreign).is_err());
         let token = keys().issue_access("u", "f", Timestamp::now());
         let mut tampered = token.clone();

@@ -167,8 +167,7 @@ impl Config {
             (None, None) => {
                 return Err(ConfigError {
                     variable: "APP_SECRET_ARN",
-                    problem: "is not set (set APP_SECRET_ARN in AWS, or APP_SECRET locally)"
-                        .into(),
+                    problem: "is not set (set APP_SECRET_ARN in AWS, or APP_SECRET locally)".into(),
                 });
             }
         };
@@ -185,7 +184,8 @@ impl Config {
         };
         Ok(Self {
             table_name: required("TABLE_NAME")?,
-            sender_email: get("SENDER_EMAIL").unwrap_or_else(|| "no-reply@intentional.local".into()),
+            sender_email: get("SENDER_EMAIL")
+                .unwrap_or_else(|| "no-reply@intentional.local".into()),
             ses_configuration_set: get("SES_CONFIGURATION_SET"),
             secret,
             max_connections: u32::try_from(number("MAX_CONNECTIONS", 100)?).map_err(|_| {
@@ -250,13 +250,23 @@ mod tests {
         assert_eq!(c.max_connections, 3);
         assert_eq!(c.rate_limits.login_per_ip, RateLimit::per(50, 10));
 
-        let error = config(&[("TABLE_NAME", "t"), ("APP_SECRET_ARN", "a"), ("RATE_LIMIT_OTP_IP", "ten")])
-            .err()
-            .unwrap();
+        let error = config(&[
+            ("TABLE_NAME", "t"),
+            ("APP_SECRET_ARN", "a"),
+            ("RATE_LIMIT_OTP_IP", "ten"),
+        ])
+        .err()
+        .unwrap();
         assert_eq!(error.variable, "RATE_LIMIT_OTP_IP");
-        assert_eq!(config(&[("APP_SECRET_ARN", "a")]).err().unwrap().variable, "TABLE_NAME");
         assert_eq!(
-            config(&[("TABLE_NAME", "t"), ("APP_SECRET", "short")]).err().unwrap().variable,
+            config(&[("APP_SECRET_ARN", "a")]).err().unwrap().variable,
+            "TABLE_NAME"
+        );
+        assert_eq!(
+            config(&[("TABLE_NAME", "t"), ("APP_SECRET", "short")])
+                .err()
+                .unwrap()
+                .variable,
             "APP_SECRET"
         );
     }

@@ -138,6 +138,10 @@ mod tests {
         assert!(email.subject.contains("042917"));
         assert!(email.text.contains("042917"));
         assert!(email.text.contains("10 minutes"));
-        assert!(Email::code(CodePurpose::PasswordReset, "1").subject.contains("reset"));
+        assert!(
+            Email::code(CodePurpose::PasswordReset, "1")
+                .subject
+                .contains("reset")
+        );
     }
 }

@@ -190,7 +190,9 @@ mod tests {
     use super::*;
 
     async fn body_json(response: Response) -> serde_json::Value {
-        let bytes = axum::body::to_bytes(response.into_body(), 4096).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
         serde_json::from_slice(&bytes).unwrap()
     }
 
@@ -201,14 +203,21 @@ mod tests {
         assert_eq!(response.headers()[header::RETRY_AFTER], "120");
         let body = body_json(response).await;
         assert_eq!(body["error"]["code"], "rate_limited");
-        assert!(body["error"]["message"].as_str().unwrap().contains("2 minutes"));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("2 minutes")
+        );
         assert_eq!(body.as_object().unwrap().len(), 1);
     }
 
     #[tokio::test]
     async fn store_failures_never_leak_internals() {
-        let response = ApiError::from(StoreError::Unavailable("arn:aws:dynamodb:secret-table".into()))
-            .into_response();
+        let response = ApiError::from(StoreError::Unavailable(
+            "arn:aws:dynamodb:secret-table".into(),
+        ))
+        .into_response();
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(response.headers().contains_key(header::RETRY_AFTER));
         let body = body_json(response).await.to_string();

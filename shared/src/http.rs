@@ -190,7 +190,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             ApiError::new(
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("The request body is larger than {} KiB.", MAX_BODY_BYTES / 1024),
+                format!(
+                    "The request body is larger than {} KiB.",
+                    MAX_BODY_BYTES / 1024
+                ),
             )
         };
         let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
@@ -254,9 +257,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
 
 fn serde_urlencoded_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     axum::extract::Query::<T>::try_from_uri(
-        &format!("/?{query}")
-            .parse()
-            .map_err(|_| ApiError::bad_request("invalid_query", "The query string is malformed."))?,
+        &format!("/?{query}").parse().map_err(|_| {
+            ApiError::bad_request("invalid_query", "The query string is malformed.")
+        })?,
     )
     .map(|q| q.0)
     .map_err(|rejection| {
@@ -370,19 +373,34 @@ mod tests {
         assert!(error.message.contains("`login`"), "{}", error.message);
 
         let error = parse_json::<Login>(br#"{"login": "a"}"#).unwrap_err();
-        assert!(error.message.contains("missing field `password`"), "{}", error.message);
+        assert!(
+            error.message.contains("missing field `password`"),
+            "{}",
+            error.message
+        );
 
-        let error = parse_json::<Login>(br#"{"login": "a", "password": "b", "extra": 1}"#).unwrap_err();
-        assert!(error.message.contains("unknown field `extra`"), "{}", error.message);
+        let error =
+            parse_json::<Login>(br#"{"login": "a", "password": "b", "extra": 1}"#).unwrap_err();
+        assert!(
+            error.message.contains("unknown field `extra`"),
+            "{}",
+            error.message
+        );
 
-        assert_eq!(parse_json::<Login>(b"{not json").unwrap_err().code, "invalid_json");
+        assert_eq!(
+            parse_json::<Login>(b"{not json").unwrap_err().code,
+            "invalid_json"
+        );
         assert_eq!(parse_json::<Login>(b"  ").unwrap_err().code, "invalid_json");
     }
 
     #[test]
     fn cookies_are_found_among_several() {
         let mut headers = axum::http::HeaderMap::new();
-        headers.append(header::COOKIE, HeaderValue::from_static("a=1; refresh_token=xyz"));
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; refresh_token=xyz"),
+        );
         headers.append(header::COOKIE, HeaderValue::from_static("b=2"));
         assert_eq!(cookie(&headers, "refresh_token"), Some("xyz"));
         assert_eq!(cookie(&headers, "b"), Some("2"));

@@ -16,6 +16,7 @@ pub mod config;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod fanout;
 pub mod http;
 pub mod rate_limit;
 pub mod store;

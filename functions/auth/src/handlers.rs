@@ -12,9 +12,7 @@ use shared::auth::{hash_password, verify_password};
 use shared::config::RateLimit;
 use shared::domain::Timestamp;
 use shared::domain::account::{Email, Login, Password, Username};
-use shared::domain::one_time_code::{
-    self, CODE_TTL_SECONDS, CodeCheck, CodePurpose, OneTimeCode,
-};
+use shared::domain::one_time_code::{self, CODE_TTL_SECONDS, CodeCheck, CodePurpose, OneTimeCode};
 use shared::domain::session::{RefreshToken, Rotation, decide_rotation, new_id};
 use shared::email::Email as Message;
 use shared::http::{ClientIp, CurrentUser, JsonBody, cookie};
@@ -120,10 +118,17 @@ pub async fn request_code(
     let email = Email::parse(&body.email)?;
     let limits = app.config.rate_limits;
     rate_limit::count(&app.store, rule("code-ip", limits.code_per_ip), &ip.0).await?;
-    rate_limit::count(&app.store, rule("code-email", limits.code_per_email), email.as_str()).await?;
+    rate_limit::count(
+        &app.store,
+        rule("code-email", limits.code_per_email),
+        email.as_str(),
+    )
+    .await?;
 
     if app.store.user_id_by_email(&email).await?.is_some() {
-        app.mailer.send(email.as_str(), Message::already_registered()).await?;
+        app.mailer
+            .send(email.as_str(), Message::already_registered())
+            .await?;
     } else {
         send_code(&app, CodePurpose::Register, &email).await?;
     }
@@ -145,8 +150,14 @@ async fn send_code(app: &App, purpose: CodePurpose, email: &Email) -> Result<(),
     let code = OneTimeCode::generate();
     let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code.digits());
     let expires_at = Timestamp::now().plus_seconds(CODE_TTL_SECONDS);
-    app.store.put_code(purpose, email, &hash, expires_at).await?;
-    if let Err(error) = app.mailer.send(email.as_str(), Message::code(purpose, code.digits())).await {
+    app.store
+        .put_code(purpose, email, &hash, expires_at)
+        .await?;
+    if let Err(error) = app
+        .mailer
+        .send(email.as_str(), Message::code(purpose, code.digits()))
+        .await
+    {
         if let Err(cleanup) = app.store.delete_code(purpose, email).await {
             tracing::error!(%cleanup, "could not remove a code whose email failed");
         }
@@ -175,7 +186,8 @@ async fn check_code(
             Err(ApiError::bad_request(
                 "invalid_code",
                 if left == 0 {
-                    "That code is not right, and it has now been used up. Ask for a new code.".to_owned()
+                    "That code is not right, and it has now been used up. Ask for a new code."
+                        .to_owned()
                 } else {
                     format!("That code is not right. Check the latest email; {left} tries left.")
                 },
@@ -297,9 +309,11 @@ pub async fn login(
 
     let user_id = match Login::parse(&body.login) {
         Some(Login::Email(email)) => app.store.user_id_by_email(&email).await?,
-        Some(Login::Username(username)) => {
-            app.store.user_by_username(&username).await?.map(|(id, _)| id)
-        }
+        Some(Login::Username(username)) => app
+            .store
+            .user_by_username(&username)
+            .await?
+            .map(|(id, _)| id),
         None => None,
     };
     let user = match user_id {
@@ -326,7 +340,11 @@ pub async fn login(
 }
 
 /// Opens a new session family and answers with the access token and cookie.
-async fn start_session(app: &App, user: UserRecord, status: StatusCode) -> Result<Response, ApiError> {
+async fn start_session(
+    app: &App,
+    user: UserRecord,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
     let now = Timestamp::now();
     let family_id = new_id();
     let token = RefreshToken::issue(&user.id, &family_id);
@@ -409,7 +427,9 @@ async fn refresh_session(app: &App, headers: &HeaderMap) -> Result<Response, Api
         .await?;
     let revoke = || async {
         tracing::warn!(user_id = %token.user_id, "refresh token replayed; session revoked");
-        app.store.delete_session(&token.user_id, &token.family_id).await
+        app.store
+            .delete_session(&token.user_id, &token.family_id)
+            .await
     };
     match decide_rotation(&token, stored.as_deref()) {
         Rotation::Refuse => return Err(signed_out()),
@@ -436,7 +456,11 @@ async fn refresh_session(app: &App, headers: &HeaderMap) -> Result<Response, Api
         revoke().await?;
         return Err(signed_out());
     }
-    let user = app.store.user(&token.user_id).await?.ok_or_else(signed_out)?;
+    let user = app
+        .store
+        .user(&token.user_id)
+        .await?
+        .ok_or_else(signed_out)?;
     Ok(session_response(app, user, &next, now, StatusCode::OK))
 }
 
@@ -497,11 +521,18 @@ pub async fn request_password_reset(
     let email = Email::parse(&body.email)?;
     let limits = app.config.rate_limits;
     rate_limit::count(&app.store, rule("code-ip", limits.code_per_ip), &ip.0).await?;
-    rate_limit::count(&app.store, rule("reset-email", limits.reset_per_email), email.as_str()).await?;
+    rate_limit::count(
+        &app.store,
+        rule("reset-email", limits.reset_per_email),
+        email.as_str(),
+    )
+    .await?;
     if app.store.user_id_by_email(&email).await?.is_some() {
         send_code(&app, CodePurpose::PasswordReset, &email).await?;
     } else {
-        app.mailer.send(email.as_str(), Message::no_account()).await?;
+        app.mailer
+            .send(email.as_str(), Message::no_account())
+            .await?;
     }
     Ok((
         StatusCode::ACCEPTED,

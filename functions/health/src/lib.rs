@@ -55,6 +55,10 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
         let mut doc = api().split_for_parts().1;
         doc.merge(auth_function::openapi());
         doc.merge(users_function::openapi());
+        doc.merge(connections_function::openapi());
+        doc.merge(tags_function::openapi());
+        doc.merge(posts_function::openapi());
+        doc.merge(feed_function::openapi());
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",

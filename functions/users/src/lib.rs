@@ -1,4 +1,5 @@
-//! People: finding someone by their exact username.
+//! People: finding someone by exact username, a person's page (who they are
+//! to the caller) and the posts of theirs the caller may see.
 //!
 //! Routes → [`handlers`] → `shared` store → response.
 
@@ -11,7 +12,10 @@ use utoipa_axum::routes;
 
 /// The group's routes with their OpenAPI operations.
 pub fn api() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(handlers::search))
+    OpenApiRouter::new()
+        .routes(routes!(handlers::search))
+        .routes(routes!(handlers::profile))
+        .routes(routes!(handlers::posts))
 }
 
 /// The Lambda's router, with the shared middleware.

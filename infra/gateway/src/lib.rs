@@ -22,10 +22,10 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use lambda_http::Service;
 use lambda_http::request::LambdaRequest;
 use lambda_http::{Context, LambdaEvent};
 use serde_json::{Map, Value, json};
-use lambda_http::Service;
 
 use template::{HttpApi, Route};
 use throttle::Buckets;
@@ -36,9 +36,31 @@ const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// The function routers, by the logical id the template gives each function.
 pub fn function_routers(app: &shared::App) -> HashMap<String, Router> {
     HashMap::from([
-        ("AuthFunction".to_owned(), auth_function::router(app.clone())),
-        ("UsersFunction".to_owned(), users_function::router(app.clone())),
+        (
+            "AuthFunction".to_owned(),
+            auth_function::router(app.clone()),
+        ),
+        (
+            "UsersFunction".to_owned(),
+            users_function::router(app.clone()),
+        ),
         ("HealthFunction".to_owned(), health_function::router()),
+        (
+            "ConnectionsFunction".to_owned(),
+            connections_function::router(app.clone()),
+        ),
+        (
+            "TagsFunction".to_owned(),
+            tags_function::router(app.clone()),
+        ),
+        (
+            "PostsFunction".to_owned(),
+            posts_function::router(app.clone()),
+        ),
+        (
+            "FeedFunction".to_owned(),
+            feed_function::router(app.clone()),
+        ),
     ])
 }
 
@@ -46,7 +68,9 @@ pub fn function_routers(app: &shared::App) -> HashMap<String, Router> {
 #[derive(Debug, thiserror::Error)]
 pub enum GatewayError {
     /// The template names a function this gateway cannot run.
-    #[error("template.yaml routes to {0}, but the gateway has no router for it (add it to function_routers)")]
+    #[error(
+        "template.yaml routes to {0}, but the gateway has no router for it (add it to function_routers)"
+    )]
     UnknownFunction(String),
 }
 
@@ -175,7 +199,12 @@ pub fn payload_v2(
         let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
         if name == header::COOKIE {
             // API Gateway moves cookies out of the headers into `cookies`.
-            cookies.extend(value.split(';').map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()));
+            cookies.extend(
+                value
+                    .split(';')
+                    .map(|c| c.trim().to_owned())
+                    .filter(|c| !c.is_empty()),
+            );
             continue;
         }
         headers
@@ -192,9 +221,7 @@ pub fn payload_v2(
     let mut query = Map::new();
     for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let decode = |s: &str| {
-            percent_decode(&s.replace('+', " "))
-        };
+        let decode = |s: &str| percent_decode(&s.replace('+', " "));
         let (key, value) = (decode(key), decode(value));
         query
             .entry(key)
@@ -206,7 +233,10 @@ pub fn payload_v2(
             })
             .or_insert(Value::String(value));
     }
-    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
     let (body_value, base64_encoded) = if body.is_empty() {
         (Value::Null, false)
     } else if let (true, Ok(text)) = (is_text(content_type), std::str::from_utf8(body)) {
@@ -299,7 +329,12 @@ pub fn response_from_v2(value: &Value) -> Response {
     }
     if let Some(map) = value.get("multiValueHeaders").and_then(Value::as_object) {
         for (name, values) in map {
-            for v in values.as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for v in values
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 add(name, v);
             }
         }
@@ -313,7 +348,10 @@ pub fn response_from_v2(value: &Value) -> Response {
     {
         add("set-cookie", cookie);
     }
-    let body = value.get("body").and_then(Value::as_str).unwrap_or_default();
+    let body = value
+        .get("body")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let body = if value.get("isBase64Encoded").and_then(Value::as_bool) == Some(true) {
         BASE64.decode(body).unwrap_or_default()
     } else {

@@ -29,10 +29,7 @@ impl Route {
         let mut actual = path.trim_start_matches('/').split('/');
         let template: Vec<&str> = self.path.trim_start_matches('/').split('/').collect();
         for (index, segment) in template.iter().enumerate() {
-            if let Some(name) = segment
-                .strip_prefix('{')
-                .and_then(|s| s.strip_suffix("+}"))
-            {
+            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
                 // Greedy `{proxy+}` takes the rest; it must be last.
                 let rest: Vec<&str> = actual.by_ref().collect();
                 if index != template.len() - 1 || rest.is_empty() || rest == [""] {
@@ -117,7 +114,10 @@ impl HttpApi {
         let mut route_throttles = BTreeMap::new();
         for (name, resource) in resources {
             let name = name.as_str().unwrap_or_default();
-            let kind = resource.get("Type").and_then(Value::as_str).unwrap_or_default();
+            let kind = resource
+                .get("Type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let properties = resource.get("Properties");
             match kind {
                 "AWS::Serverless::Function" => {
@@ -249,7 +249,10 @@ Resources:
         assert_eq!(route.path, "/api/users/search", "exact beats parameter");
         assert_eq!(api.throttle_for(route).unwrap().rate, 100.0);
         let (route, params) = api.find("GET", "/api/users/01ABC").unwrap();
-        assert_eq!((route.path.as_str(), params["id"].as_str()), ("/api/users/{id}", "01ABC"));
+        assert_eq!(
+            (route.path.as_str(), params["id"].as_str()),
+            ("/api/users/{id}", "01ABC")
+        );
         let (_, params) = api.find("DELETE", "/api/files/a/b.txt").unwrap();
         assert_eq!(params["proxy"], "a/b.txt");
         assert!(api.find("GET", "/api/auth/login").is_none());

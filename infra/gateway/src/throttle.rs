@@ -20,8 +20,8 @@ impl Buckets {
         let (tokens, last) = buckets
             .entry(route_key.to_owned())
             .or_insert((throttle.burst, now));
-        let refilled = (*tokens + now.duration_since(*last).as_secs_f64() * throttle.rate)
-            .min(throttle.burst);
+        let refilled =
+            (*tokens + now.duration_since(*last).as_secs_f64() * throttle.rate).min(throttle.burst);
         *last = now;
         if refilled >= 1.0 {
             *tokens = refilled - 1.0;
@@ -40,8 +40,13 @@ mod tests {
     #[test]
     fn a_burst_is_admitted_then_throttled() {
         let buckets = Buckets::default();
-        let throttle = Throttle { rate: 0.001, burst: 3.0 };
-        let admitted = (0..10).filter(|_| buckets.admit("GET /x", throttle)).count();
+        let throttle = Throttle {
+            rate: 0.001,
+            burst: 3.0,
+        };
+        let admitted = (0..10)
+            .filter(|_| buckets.admit("GET /x", throttle))
+            .count();
         assert_eq!(admitted, 3);
         assert!(buckets.admit("GET /y", throttle), "buckets are per route");
     }

@@ -140,7 +140,9 @@ impl Password {
             return Err(ValidationError::new(
                 field,
                 "weak_password",
-                format!("This password is too weak. {hint} Try a few unrelated words or a longer phrase."),
+                format!(
+                    "This password is too weak. {hint} Try a few unrelated words or a longer phrase."
+                ),
             ));
         }
         Ok(Self(raw.to_owned()))
@@ -252,7 +254,10 @@ mod tests {
 
     #[test]
     fn login_tells_email_from_username() {
-        assert!(matches!(Login::parse("Ann@Example.com"), Some(Login::Email(_))));
+        assert!(matches!(
+            Login::parse("Ann@Example.com"),
+            Some(Login::Email(_))
+        ));
         assert!(matches!(Login::parse("ANN"), Some(Login::Username(u)) if u.as_str() == "ann"));
         assert_eq!(Login::parse("x"), None);
     }

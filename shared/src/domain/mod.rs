@@ -6,6 +6,7 @@
 pub mod account;
 pub mod one_time_code;
 pub mod session;
+pub mod social;
 
 use std::fmt;
 

@@ -119,10 +119,12 @@ pub fn check_code(stored: Option<&StoredCode>, presented_hash: &str, now: Timest
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]
@@ -156,18 +158,33 @@ mod tests {
     fn hashes_bind_key_purpose_email_and_code() {
         let base = hash_code(b"key", CodePurpose::Register, &email(), "123456");
         assert_eq!(base.len(), 64);
-        assert_ne!(base, hash_code(b"other", CodePurpose::Register, &email(), "123456"));
-        assert_ne!(base, hash_code(b"key", CodePurpose::PasswordReset, &email(), "123456"));
+        assert_ne!(
+            base,
+            hash_code(b"other", CodePurpose::Register, &email(), "123456")
+        );
+        assert_ne!(
+            base,
+            hash_code(b"key", CodePurpose::PasswordReset, &email(), "123456")
+        );
         let other = Email::parse("bob@example.com").unwrap();
-        assert_ne!(base, hash_code(b"key", CodePurpose::Register, &other, "123456"));
-        assert_ne!(base, hash_code(b"key", CodePurpose::Register, &email(), "123457"));
+        assert_ne!(
+            base,
+            hash_code(b"key", CodePurpose::Register, &other, "123456")
+        );
+        assert_ne!(
+            base,
+            hash_code(b"key", CodePurpose::Register, &email(), "123457")
+        );
     }
 
     #[test]
     fn a_right_code_in_time_is_valid() {
         let presented = hash_code(b"key", CodePurpose::Register, &email(), "123456");
         let code = stored("123456", 1_000, 0);
-        assert_eq!(check_code(Some(&code), &presented, Timestamp(999)), CodeCheck::Valid);
+        assert_eq!(
+            check_code(Some(&code), &presented, Timestamp(999)),
+            CodeCheck::Valid
+        );
     }
 
     #[test]
@@ -178,17 +195,30 @@ mod tests {
             check_code(Some(&code), &presented, Timestamp(1_000)),
             CodeCheck::ExpiredOrMissing
         );
-        assert_eq!(check_code(None, &presented, Timestamp(0)), CodeCheck::ExpiredOrMissing);
+        assert_eq!(
+            check_code(None, &presented, Timestamp(0)),
+            CodeCheck::ExpiredOrMissing
+        );
     }
 
     #[test]
     fn wrong_codes_count_and_five_kill_the_code() {
         let wrong = hash_code(b"key", CodePurpose::Register, &email(), "000000");
         let right = hash_code(b"key", CodePurpose::Register, &email(), "123456");
-        assert_eq!(check_code(Some(&stored("123456", 1_000, 4)), &wrong, Timestamp(0)), CodeCheck::Wrong);
-        assert_eq!(check_code(Some(&stored("123456", 1_000, 4)), &right, Timestamp(0)), CodeCheck::Valid);
         assert_eq!(
-            check_code(Some(&stored("123456", 1_000, MAX_WRONG_ATTEMPTS)), &right, Timestamp(0)),
+            check_code(Some(&stored("123456", 1_000, 4)), &wrong, Timestamp(0)),
+            CodeCheck::Wrong
+        );
+        assert_eq!(
+            check_code(Some(&stored("123456", 1_000, 4)), &right, Timestamp(0)),
+            CodeCheck::Valid
+        );
+        assert_eq!(
+            check_code(
+                Some(&stored("123456", 1_000, MAX_WRONG_ATTEMPTS)),
+                &right,
+                Timestamp(0)
+            ),
             CodeCheck::Exhausted
         );
     }

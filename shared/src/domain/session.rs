@@ -57,7 +57,10 @@ impl RefreshToken {
 
     /// The cookie value.
     pub fn encode(&self) -> String {
-        format!("{VERSION}.{}.{}.{}", self.user_id, self.family_id, self.secret)
+        format!(
+            "{VERSION}.{}.{}.{}",
+            self.user_id, self.family_id, self.secret
+        )
     }
 
     /// What the store keeps: SHA-256 of the secret. A plain hash is enough

@@ -63,3 +63,72 @@ pub fn session(family_id: &str) -> String {
 pub fn rate(rule: &str, subject: &str) -> String {
     format!("RATE#{rule}#{subject}")
 }
+
+// ---- the social graph ----------------------------------------------------
+//
+// | item | PK | SK | GSI1PK / GSI1SK |
+// |---|---|---|---|
+// | connection edge (one per direction) | `USER#<owner>` | `CONN#<other>` | |
+// | outgoing request | `USER#<from>` | `REQ#OUT#<to>` | |
+// | incoming request | `USER#<to>` | `REQ#IN#<from>` | |
+// | tag | `USER#<owner>` | `TAG#<tag_id>` | |
+// | tag name claim | `USER#<owner>` | `TAGNAME#<folded name>` | |
+// | post | `POST#<post_id>` | `POST` | `AUTHOR#<author>` / `<post_id>` |
+// | feed entry | `FEED#<viewer>` | `<post_id>` | |
+
+/// Prefix of connection edges in a user's partition.
+pub const CONN_PREFIX: &str = "CONN#";
+/// Prefix of outgoing requests.
+pub const REQ_OUT_PREFIX: &str = "REQ#OUT#";
+/// Prefix of incoming requests.
+pub const REQ_IN_PREFIX: &str = "REQ#IN#";
+/// Prefix of tags.
+pub const TAG_PREFIX: &str = "TAG#";
+/// Sort key of a post.
+pub const POST: &str = "POST";
+/// GSI1 attribute names.
+pub const GSI1: &str = "GSI1";
+/// See [`GSI1`].
+pub const GSI1PK: &str = "GSI1PK";
+/// See [`GSI1`].
+pub const GSI1SK: &str = "GSI1SK";
+
+/// `CONN#<other>`.
+pub fn connection(other: &str) -> String {
+    format!("{CONN_PREFIX}{other}")
+}
+
+/// `REQ#OUT#<to>`.
+pub fn request_out(to: &str) -> String {
+    format!("{REQ_OUT_PREFIX}{to}")
+}
+
+/// `REQ#IN#<from>`.
+pub fn request_in(from: &str) -> String {
+    format!("{REQ_IN_PREFIX}{from}")
+}
+
+/// `TAG#<id>`.
+pub fn tag(tag_id: &str) -> String {
+    format!("{TAG_PREFIX}{tag_id}")
+}
+
+/// `TAGNAME#<folded name>`.
+pub fn tag_name(folded: &str) -> String {
+    format!("TAGNAME#{folded}")
+}
+
+/// `POST#<id>`.
+pub fn post(post_id: &str) -> String {
+    format!("POST#{post_id}")
+}
+
+/// `AUTHOR#<author>` (GSI1 partition of an author's posts).
+pub fn author(author_id: &str) -> String {
+    format!("AUTHOR#{author_id}")
+}
+
+/// `FEED#<viewer>`.
+pub fn feed(viewer: &str) -> String {
+    format!("FEED#{viewer}")
+}

@@ -37,7 +37,10 @@ impl StoreTally {
 
     /// The operation names, in order (e.g. `GetItem`, `TransactWriteItems`).
     pub fn operations(&self) -> Vec<&'static str> {
-        self.operations.lock().map(|o| o.clone()).unwrap_or_default()
+        self.operations
+            .lock()
+            .map(|o| o.clone())
+            .unwrap_or_default()
     }
 }
 

@@ -5,6 +5,9 @@
 
 pub mod keys;
 pub mod metrics;
+mod social;
+
+pub use social::*;
 
 use std::collections::HashMap;
 
@@ -19,7 +22,7 @@ use crate::domain::Timestamp;
 use crate::domain::account::{Email, Username};
 use crate::domain::one_time_code::{CodePurpose, StoredCode};
 
-type Item = HashMap<String, AttributeValue>;
+pub(crate) type Item = HashMap<String, AttributeValue>;
 
 /// The store could not do what was asked, for reasons that are not the
 /// caller's fault.
@@ -195,7 +198,9 @@ impl Store {
         &self,
         username: &Username,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let item = self.get(keys::username_claim(username), keys::CLAIM).await?;
+        let item = self
+            .get(keys::username_claim(username), keys::CLAIM)
+            .await?;
         item.map(|item| Ok((attr_s(&item, "user_id")?, attr_s(&item, "username")?)))
             .transpose()
     }
@@ -470,7 +475,10 @@ impl Store {
     /// reports a conflict with another transaction on the same items, which it
     /// cancels without judging our conditions: those are retried, since the
     /// SDK does not).
-    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), TransactError> {
+    pub(crate) async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> Result<(), TransactError> {
         const ATTEMPTS: u32 = 4;
         for attempt in 1..=ATTEMPTS {
             let error = match self
@@ -500,7 +508,11 @@ impl Store {
         unreachable!("the loop returns on its last attempt")
     }
 
-    async fn get(&self, pk_value: String, sk_value: &str) -> Result<Option<Item>, StoreError> {
+    pub(crate) async fn get(
+        &self,
+        pk_value: String,
+        sk_value: &str,
+    ) -> Result<Option<Item>, StoreError> {
         let output = self
             .client
             .get_item()
@@ -512,7 +524,7 @@ impl Store {
         Ok(output.item)
     }
 
-    fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+    pub(crate) fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
@@ -541,7 +553,7 @@ impl Store {
         Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
-    async fn batch_delete(&self, keys_to_delete: Vec<Item>) -> Result<(), StoreError> {
+    pub(crate) async fn batch_delete(&self, keys_to_delete: Vec<Item>) -> Result<(), StoreError> {
         // 25 is DynamoDB's limit per BatchWriteItem (moto accepts more; AWS does not).
         for chunk in keys_to_delete.chunks(25) {
             let mut requests: Vec<WriteRequest> = chunk
@@ -580,7 +592,7 @@ impl Store {
 }
 
 /// Why a transaction did not commit.
-enum TransactError {
+pub(crate) enum TransactError {
     /// These items' conditions failed (indexes into the request).
     ConditionsFailed(Vec<usize>),
     /// Anything else.
@@ -611,47 +623,51 @@ fn cancellation<R>(
     (failed, conflicted)
 }
 
-fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
+pub(crate) fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
     error.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")
 }
 
-fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+pub(crate) fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError::Unavailable(error.to_string())
 }
 
-fn s(value: &str) -> AttributeValue {
+pub(crate) fn s(value: &str) -> AttributeValue {
     AttributeValue::S(value.to_owned())
 }
 
-fn n(value: i64) -> AttributeValue {
+pub(crate) fn n(value: i64) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
-fn pk(value: String) -> (String, AttributeValue) {
+pub(crate) fn pk(value: String) -> (String, AttributeValue) {
     (keys::PK.into(), AttributeValue::S(value))
 }
 
-fn sk(value: &str) -> (String, AttributeValue) {
+pub(crate) fn sk(value: &str) -> (String, AttributeValue) {
     (keys::SK.into(), s(value))
 }
 
-fn attr_s(item: &Item, name: &str) -> Result<String, StoreError> {
+pub(crate) fn attr_s(item: &Item, name: &str) -> Result<String, StoreError> {
     match item.get(name) {
         Some(AttributeValue::S(value)) => Ok(value.clone()),
-        _ => Err(StoreError::Corrupt(format!("missing string attribute {name}"))),
+        _ => Err(StoreError::Corrupt(format!(
+            "missing string attribute {name}"
+        ))),
     }
 }
 
-fn attr_n(item: &Item, name: &str) -> Result<i64, StoreError> {
+pub(crate) fn attr_n(item: &Item, name: &str) -> Result<i64, StoreError> {
     match item.get(name) {
         Some(AttributeValue::N(value)) => value
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("attribute {name} is not an integer"))),
-        _ => Err(StoreError::Corrupt(format!("missing number attribute {name}"))),
+        _ => Err(StoreError::Corrupt(format!(
+            "missing number attribute {name}"
+        ))),
     }
 }
 
-fn user_from_item(item: &Item) -> Result<UserRecord, StoreError> {
+pub(crate) fn user_from_item(item: &Item) -> Result<UserRecord, StoreError> {
     Ok(UserRecord {
         id: attr_s(item, "id")?,
         username: attr_s(item, "username")?,
