@@ -95,18 +95,29 @@ async fn timed(request: reqwest::RequestBuilder) -> (Sample, Value) {
 }
 
 async fn latency(rounds: usize) {
-    let mut config = shared::config::Config::from_env().expect("configuration (run through make bench)");
+    let mut config =
+        shared::config::Config::from_env().expect("configuration (run through make bench)");
     config.expose_metrics = true;
     // The benchmark measures the path, not the limiter.
-    let generous = shared::config::RateLimit { max: 1_000_000, window: Duration::from_secs(60) };
+    let generous = shared::config::RateLimit {
+        max: 1_000_000,
+        window: Duration::from_secs(60),
+    };
     config.rate_limits.login_per_ip = generous;
     let app = shared::App::from_config(config).await.expect("app");
-    let api = local_gateway::template::HttpApi::from_file(&repo_root().join("template.yaml")).expect("template");
-    let router = local_gateway::build(api, local_gateway::function_routers(&app), None).expect("gateway");
+    let api = local_gateway::template::HttpApi::from_file(&repo_root().join("template.yaml"))
+        .expect("template");
+    let router =
+        local_gateway::build(api, local_gateway::function_routers(&app), None).expect("gateway");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     let client = reqwest::Client::new();
 
@@ -114,14 +125,35 @@ async fn latency(rounds: usize) {
     let suffix = format!("{:x}", rand::random::<u32>());
     let email = format!("bench-{suffix}@example.com");
     let username = format!("bench_{suffix}");
-    client.post(format!("{base}/api/auth/otp")).json(&json!({ "email": email })).send().await.unwrap();
+    client
+        .post(format!("{base}/api/auth/otp"))
+        .json(&json!({ "email": email }))
+        .send()
+        .await
+        .unwrap();
     let store: Value = client
-        .get(format!("{}/store", std::env::var("SES_STORE_URL").expect("SES_STORE_URL")))
-        .send().await.unwrap().json().await.unwrap();
-    let code = store["emails"].as_array().unwrap().iter().rev()
+        .get(format!(
+            "{}/store",
+            std::env::var("SES_STORE_URL").expect("SES_STORE_URL")
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = store["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
         .find(|e| e["destination"]["to"][0] == email.as_str())
         .and_then(|e| e["body"]["text"].as_str())
-        .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).find(|p| p.len() == 6).map(str::to_owned))
+        .and_then(|t| {
+            t.split(|c: char| !c.is_ascii_digit())
+                .find(|p| p.len() == 6)
+                .map(str::to_owned)
+        })
         .expect("code in the mailbox");
     let (_, session) = timed(client.post(format!("{base}/api/auth/register")).json(
         &json!({ "email": email, "username": username, "password": PASSWORD, "code": code }),
@@ -131,15 +163,39 @@ async fn latency(rounds: usize) {
 
     let mut login = Vec::new();
     for _ in 0..rounds.min(60) {
-        login.push(timed(client.post(format!("{base}/api/auth/login")).json(&json!({ "login": username, "password": PASSWORD }))).await.0);
+        login.push(
+            timed(
+                client
+                    .post(format!("{base}/api/auth/login"))
+                    .json(&json!({ "login": username, "password": PASSWORD })),
+            )
+            .await
+            .0,
+        );
     }
     let mut me = Vec::new();
     for _ in 0..rounds {
-        me.push(timed(client.get(format!("{base}/api/auth/me")).bearer_auth(&token)).await.0);
+        me.push(
+            timed(
+                client
+                    .get(format!("{base}/api/auth/me"))
+                    .bearer_auth(&token),
+            )
+            .await
+            .0,
+        );
     }
     let mut search = Vec::new();
     for _ in 0..rounds {
-        search.push(timed(client.get(format!("{base}/api/users/search?q={username}")).bearer_auth(&token)).await.0);
+        search.push(
+            timed(
+                client
+                    .get(format!("{base}/api/users/search?q={username}"))
+                    .bearer_auth(&token),
+            )
+            .await
+            .0,
+        );
     }
     let mut health = Vec::new();
     for _ in 0..rounds {
@@ -147,8 +203,12 @@ async fn latency(rounds: usize) {
     }
 
     println!("## Latency through the local gateway (moto on loopback)\n");
-    println!("| call                         | n     | p50 ms   | p99 ms   | store ms  | our code ms | DynamoDB requests |");
-    println!("|------------------------------|-------|----------|----------|-----------|-----------|-------------|");
+    println!(
+        "| call                         | n     | p50 ms   | p99 ms   | store ms  | our code ms | DynamoDB requests |"
+    );
+    println!(
+        "|------------------------------|-------|----------|----------|-----------|-----------|-------------|"
+    );
     summarise("POST /api/auth/login", &login);
     summarise("GET /api/auth/me", &me);
     summarise("GET /api/users/search", &search);
@@ -170,14 +230,32 @@ struct Runtime {
 async fn next_invocation(State(runtime): State<Runtime>) -> (HeaderMap, axum::Json<Value>) {
     let mut headers = HeaderMap::new();
     headers.insert("lambda-runtime-aws-request-id", "bench-1".parse().unwrap());
-    let deadline = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() + 30_000;
-    headers.insert("lambda-runtime-deadline-ms", deadline.to_string().parse().unwrap());
-    headers.insert("lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-1:000000000000:function:bench".parse().unwrap());
-    headers.insert("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000".parse().unwrap());
+    let deadline = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        + 30_000;
+    headers.insert(
+        "lambda-runtime-deadline-ms",
+        deadline.to_string().parse().unwrap(),
+    );
+    headers.insert(
+        "lambda-runtime-invoked-function-arn",
+        "arn:aws:lambda:us-east-1:000000000000:function:bench"
+            .parse()
+            .unwrap(),
+    );
+    headers.insert(
+        "lambda-runtime-trace-id",
+        "Root=1-00000000-000000000000000000000000".parse().unwrap(),
+    );
     (headers, axum::Json(runtime.event.clone()))
 }
 
-async fn invocation_response(State(runtime): State<Runtime>, UrlPath(_id): UrlPath<String>) -> &'static str {
+async fn invocation_response(
+    State(runtime): State<Runtime>,
+    UrlPath(_id): UrlPath<String>,
+) -> &'static str {
     let _ = runtime.served.send(Instant::now()).await;
     "{}"
 }
@@ -186,8 +264,14 @@ async fn init_time(binary: &Path, event: Value) -> Option<Duration> {
     let (served, mut first) = mpsc::channel(4);
     let router = Router::new()
         .route("/2018-06-01/runtime/invocation/next", get(next_invocation))
-        .route("/2018-06-01/runtime/invocation/{id}/response", post(invocation_response))
-        .route("/2018-06-01/runtime/invocation/{id}/error", post(invocation_response))
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/response",
+            post(invocation_response),
+        )
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/error",
+            post(invocation_response),
+        )
         .route("/2018-06-01/runtime/init/error", post(|| async { "{}" }))
         .with_state(Runtime { event, served });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.ok()?;
@@ -203,7 +287,9 @@ async fn init_time(binary: &Path, event: Value) -> Option<Duration> {
         .kill_on_drop(true)
         .spawn()
         .ok()?;
-    let served_at = tokio::time::timeout(Duration::from_secs(20), first.recv()).await.ok()??;
+    let served_at = tokio::time::timeout(Duration::from_secs(20), first.recv())
+        .await
+        .ok()??;
     let _ = child.kill().await;
     server.abort();
     Some(served_at - started)
@@ -222,7 +308,9 @@ fn event(route_key: &str) -> Value {
 }
 
 async fn cold_starts() {
-    println!("\n## Function init (process start → first response served), release build of this machine\n");
+    println!(
+        "\n## Function init (process start → first response served), release build of this machine\n"
+    );
     println!("| function | first request      | init ms (min of 5) | stripped arm64 bootstrap |");
     println!("|----------|--------------------|--------------------|--------------------------|");
     let root = repo_root();
@@ -240,22 +328,33 @@ async fn cold_starts() {
                 }
             }
         }
-        let init = best.map_or_else(|| "not built (cargo build --release)".to_owned(), |d| format!("{:.1}", d.as_secs_f64() * 1000.0));
+        let init = best.map_or_else(
+            || "not built (cargo build --release)".to_owned(),
+            |d| format!("{:.1}", d.as_secs_f64() * 1000.0),
+        );
         let size = [
             root.join(".aws-sam/build").join(logical).join("bootstrap"),
             root.join("target/lambda").join(function).join("bootstrap"),
         ]
         .iter()
         .find_map(|p| std::fs::metadata(p).ok())
-        .map_or_else(|| "not built (make lambda-build)".to_owned(), |m| format!("{:.2} MB", m.len() as f64 / 1_048_576.0));
+        .map_or_else(
+            || "not built (make lambda-build)".to_owned(),
+            |m| format!("{:.2} MB", m.len() as f64 / 1_048_576.0),
+        );
         println!("| {function:<8} | {route:<18} | {init:>18} | {size:>24} |");
     }
-    println!("\nTargets: init under 50 ms, bootstrap under 8 MB. In Lambda, init adds the runtime's own start and, for auth/users, the Secrets Manager read.");
+    println!(
+        "\nTargets: init under 50 ms, bootstrap under 8 MB. In Lambda, init adds the runtime's own start and, for auth/users, the Secrets Manager read."
+    );
 }
 
 #[tokio::main]
 async fn main() {
-    let rounds = std::env::var("BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let rounds = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
     latency(rounds).await;
     cold_starts().await;
 }

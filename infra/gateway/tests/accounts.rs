@@ -19,7 +19,13 @@ async fn sign_up_sign_in_me_refresh_logout() {
     assert_eq!(reply.body["token_type"], "Bearer");
     assert_eq!(reply.body["expires_in"], 900);
     let (_, cookie) = reply.refresh_cookie().expect("refresh cookie");
-    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/auth", "Max-Age=2592000"] {
+    for attribute in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/api/auth",
+        "Max-Age=2592000",
+    ] {
         assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
     }
 
@@ -33,12 +39,22 @@ async fn sign_up_sign_in_me_refresh_logout() {
     let mut fresh = stack.person();
     for login in [ann.username.to_uppercase(), ann.email.to_uppercase()] {
         let reply = fresh
-            .post("/api/auth/login", json!({ "login": login, "password": PASSWORD }))
+            .post(
+                "/api/auth/login",
+                json!({ "login": login, "password": PASSWORD }),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
         assert_eq!(reply.body["user"]["id"], ann.id.as_str());
     }
-    fresh.keep_session(&fresh.post("/api/auth/login", json!({ "login": ann.username, "password": PASSWORD })).await);
+    fresh.keep_session(
+        &fresh
+            .post(
+                "/api/auth/login",
+                json!({ "login": ann.username, "password": PASSWORD }),
+            )
+            .await,
+    );
 
     // Refresh rotates the cookie and gives a working token.
     let before = ann.refresh.clone().unwrap();
@@ -56,7 +72,10 @@ async fn sign_up_sign_in_me_refresh_logout() {
     let reply = ann.post("/api/auth/refresh", json!({})).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     // The other device is still signed in.
-    assert_eq!(fresh.post("/api/auth/refresh", json!({})).await.status, StatusCode::OK);
+    assert_eq!(
+        fresh.post("/api/auth/refresh", json!({})).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -74,7 +93,10 @@ async fn replaying_a_rotated_refresh_token_revokes_the_session() {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.code(), "session_expired");
     // The whole family is gone: the legitimate current token no longer works either.
-    assert_eq!(ann.post("/api/auth/refresh", json!({})).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        ann.post("/api/auth/refresh", json!({})).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -83,12 +105,28 @@ async fn sign_out_everywhere_ends_every_session() {
     let mut ann = stack.person();
     ann.sign_up().await;
     let mut phone = stack.person();
-    phone.keep_session(&phone.post("/api/auth/login", json!({ "login": ann.email, "password": PASSWORD })).await);
+    phone.keep_session(
+        &phone
+            .post(
+                "/api/auth/login",
+                json!({ "login": ann.email, "password": PASSWORD }),
+            )
+            .await,
+    );
     assert!(phone.refresh.is_some());
 
-    assert_eq!(ann.post("/api/auth/logout-all", json!({})).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(phone.post("/api/auth/refresh", json!({})).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(ann.post("/api/auth/refresh", json!({})).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        ann.post("/api/auth/logout-all", json!({})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        phone.post("/api/auth/refresh", json!({})).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        ann.post("/api/auth/refresh", json!({})).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -98,9 +136,13 @@ async fn a_registered_address_gets_a_notice_not_a_code_and_the_same_answer() {
     ann.sign_up().await;
     let stranger = stack.person();
 
-    let for_ann = stranger.post("/api/auth/otp", json!({ "email": ann.email })).await;
+    let for_ann = stranger
+        .post("/api/auth/otp", json!({ "email": ann.email }))
+        .await;
     let fresh_address = format!("new-{}@example.com", unique());
-    let for_new = stranger.post("/api/auth/otp", json!({ "email": fresh_address })).await;
+    let for_new = stranger
+        .post("/api/auth/otp", json!({ "email": fresh_address }))
+        .await;
     assert_eq!(for_ann.status, StatusCode::ACCEPTED);
     assert_eq!(for_new.status, StatusCode::ACCEPTED);
     let strip = |s: &str, email: &str| s.replace(email, "");
@@ -121,9 +163,7 @@ async fn wrong_codes_count_and_the_fifth_kills_the_code() {
     let ann = stack.person();
     let code = ann.request_code().await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let register = |code: &str| {
-        json!({ "email": ann.email, "username": ann.username, "password": PASSWORD, "code": code })
-    };
+    let register = |code: &str| json!({ "email": ann.email, "username": ann.username, "password": PASSWORD, "code": code });
     for _ in 0..5 {
         let reply = ann.post("/api/auth/register", register(wrong)).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -165,11 +205,21 @@ async fn an_expired_code_is_refused() {
     // moto never expires TTL items, and waiting ten minutes is no test: store a
     // code whose lifetime is already over, exactly as the function would.
     let email = Email::parse(&ann.email).unwrap();
-    let hash = hash_code(stack.app.keys.code_key(), CodePurpose::Register, &email, "424242");
+    let hash = hash_code(
+        stack.app.keys.code_key(),
+        CodePurpose::Register,
+        &email,
+        "424242",
+    );
     stack
         .app
         .store
-        .put_code(CodePurpose::Register, &email, &hash, Timestamp::now().plus_seconds(-1))
+        .put_code(
+            CodePurpose::Register,
+            &email,
+            &hash,
+            Timestamp::now().plus_seconds(-1),
+        )
         .await
         .unwrap();
     let reply = ann
@@ -184,7 +234,12 @@ async fn an_expired_code_is_refused() {
     stack
         .app
         .store
-        .put_code(CodePurpose::Register, &email, &hash, Timestamp::now().plus_seconds(600))
+        .put_code(
+            CodePurpose::Register,
+            &email,
+            &hash,
+            Timestamp::now().plus_seconds(600),
+        )
         .await
         .unwrap();
     let reply = ann
@@ -203,11 +258,17 @@ async fn wrong_password_and_unknown_user_look_the_same() {
     ann.sign_up().await;
     let wrong_password = stack
         .person()
-        .post("/api/auth/login", json!({ "login": ann.username, "password": "not-her-password-at-all" }))
+        .post(
+            "/api/auth/login",
+            json!({ "login": ann.username, "password": "not-her-password-at-all" }),
+        )
         .await;
     let unknown_user = stack
         .person()
-        .post("/api/auth/login", json!({ "login": format!("nobody_{}", unique()), "password": PASSWORD }))
+        .post(
+            "/api/auth/login",
+            json!({ "login": format!("nobody_{}", unique()), "password": PASSWORD }),
+        )
         .await;
     assert_eq!(wrong_password.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong_password.body, unknown_user.body);
@@ -221,12 +282,22 @@ async fn password_reset_changes_the_password_and_ends_every_session() {
     ann.sign_up().await;
     let old_cookie = ann.refresh.clone();
 
-    let reply = ann.post("/api/auth/password-reset", json!({ "email": ann.email.to_uppercase() })).await;
+    let reply = ann
+        .post(
+            "/api/auth/password-reset",
+            json!({ "email": ann.email.to_uppercase() }),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::ACCEPTED);
     let code = latest_code(&ann.email).await;
     let new_password = "amber-meadow-compass-88";
     let confirm = json!({ "email": ann.email, "code": code, "new_password": new_password });
-    assert_eq!(ann.post("/api/auth/password-reset/confirm", confirm.clone()).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        ann.post("/api/auth/password-reset/confirm", confirm.clone())
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
 
     // Single use.
     let again = ann.post("/api/auth/password-reset/confirm", confirm).await;
@@ -234,17 +305,37 @@ async fn password_reset_changes_the_password_and_ends_every_session() {
     assert_eq!(again.code(), "code_expired");
 
     ann.refresh = old_cookie;
-    assert_eq!(ann.post("/api/auth/refresh", json!({})).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        ann.post("/api/auth/refresh", json!({})).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let login = |password: &str| json!({ "login": ann.username, "password": password });
-    assert_eq!(stack.person().post("/api/auth/login", login(PASSWORD)).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(stack.person().post("/api/auth/login", login(new_password)).await.status, StatusCode::OK);
+    assert_eq!(
+        stack
+            .person()
+            .post("/api/auth/login", login(PASSWORD))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        stack
+            .person()
+            .post("/api/auth/login", login(new_password))
+            .await
+            .status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn reset_for_an_unknown_address_answers_the_same_and_sends_no_code() {
     let stack = Stack::start().await;
     let address = format!("ghost-{}@example.com", unique());
-    let reply = stack.person().post("/api/auth/password-reset", json!({ "email": address })).await;
+    let reply = stack
+        .person()
+        .post("/api/auth/password-reset", json!({ "email": address }))
+        .await;
     assert_eq!(reply.status, StatusCode::ACCEPTED);
     let emails = mailbox(&address).await;
     assert_eq!(emails.len(), 1);
@@ -265,17 +356,47 @@ async fn search_finds_exact_usernames_without_emails_and_never_the_caller() {
     let mut bob = stack.person();
     bob.sign_up().await;
 
-    let reply = ann.get(&format!("/api/users/search?q={}", bob.username.to_uppercase())).await;
+    let reply = ann
+        .get(&format!(
+            "/api/users/search?q={}",
+            bob.username.to_uppercase()
+        ))
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.body, json!({ "users": [{ "id": bob.id, "username": bob.username }] }));
+    assert_eq!(
+        reply.body,
+        json!({ "users": [{ "id": bob.id, "username": bob.username }] })
+    );
     let partial = &bob.username[..bob.username.len() - 1];
-    assert_eq!(ann.get(&format!("/api/users/search?q={partial}")).await.body, json!({ "users": [] }));
-    assert_eq!(ann.get(&format!("/api/users/search?q={}", ann.username)).await.body, json!({ "users": [] }));
-    assert_eq!(ann.get("/api/users/search?q=not%20a%20name!").await.body, json!({ "users": [] }));
-    assert_eq!(ann.get("/api/users/search?q=").await.code(), "invalid_query");
+    assert_eq!(
+        ann.get(&format!("/api/users/search?q={partial}"))
+            .await
+            .body,
+        json!({ "users": [] })
+    );
+    assert_eq!(
+        ann.get(&format!("/api/users/search?q={}", ann.username))
+            .await
+            .body,
+        json!({ "users": [] })
+    );
+    assert_eq!(
+        ann.get("/api/users/search?q=not%20a%20name!").await.body,
+        json!({ "users": [] })
+    );
+    assert_eq!(
+        ann.get("/api/users/search?q=").await.code(),
+        "invalid_query"
+    );
 
     let anonymous = stack.person();
-    assert_eq!(anonymous.get(&format!("/api/users/search?q={}", bob.username)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        anonymous
+            .get(&format!("/api/users/search?q={}", bob.username))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -284,10 +405,27 @@ async fn bad_tokens_are_refused() {
     let mut ann = stack.person();
     ann.sign_up().await;
     let good = ann.token.clone().unwrap();
-    let expired = stack.app.keys.issue_access(&ann.id, "01J00000000000000000000000", shared::domain::Timestamp::now().plus_seconds(-3600));
-    let foreign = shared::auth::Keys::new("some-other-deployment-secret-0123456789", std::time::Duration::from_secs(900))
-        .issue_access(&ann.id, "01J00000000000000000000000", shared::domain::Timestamp::now());
-    for token in [None, Some(expired), Some(foreign), Some(format!("{good}x")), Some("garbage".to_owned())] {
+    let expired = stack.app.keys.issue_access(
+        &ann.id,
+        "01J00000000000000000000000",
+        shared::domain::Timestamp::now().plus_seconds(-3600),
+    );
+    let foreign = shared::auth::Keys::new(
+        "some-other-deployment-secret-0123456789",
+        std::time::Duration::from_secs(900),
+    )
+    .issue_access(
+        &ann.id,
+        "01J00000000000000000000000",
+        shared::domain::Timestamp::now(),
+    );
+    for token in [
+        None,
+        Some(expired),
+        Some(foreign),
+        Some(format!("{good}x")),
+        Some("garbage".to_owned()),
+    ] {
         ann.token = token;
         let reply = ann.get("/api/auth/me").await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{:?}", ann.token);
@@ -300,45 +438,107 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
     let stack = Stack::start().await;
     let ann = stack.person();
     let code = ann.request_code().await;
-    let valid = json!({ "email": ann.email, "username": ann.username, "password": PASSWORD, "code": code });
+    let valid =
+        json!({ "email": ann.email, "username": ann.username, "password": PASSWORD, "code": code });
     let with = |field: &str, value: serde_json::Value| {
         let mut body = valid.clone();
         body[field] = value;
         body
     };
     let cases = [
-        (with("email", json!("not-an-email")), "invalid_email", "email"),
-        (with("username", json!("no spaces")), "invalid_username", "username"),
-        (with("username", json!("x".repeat(31))), "invalid_username", "username"),
-        (with("password", json!("short")), "invalid_password", "password"),
-        (with("password", json!("x".repeat(129))), "invalid_password", "password"),
-        (with("password", json!("password1234")), "weak_password", "password"),
+        (
+            with("email", json!("not-an-email")),
+            "invalid_email",
+            "email",
+        ),
+        (
+            with("username", json!("no spaces")),
+            "invalid_username",
+            "username",
+        ),
+        (
+            with("username", json!("x".repeat(31))),
+            "invalid_username",
+            "username",
+        ),
+        (
+            with("password", json!("short")),
+            "invalid_password",
+            "password",
+        ),
+        (
+            with("password", json!("x".repeat(129))),
+            "invalid_password",
+            "password",
+        ),
+        (
+            with("password", json!("password1234")),
+            "weak_password",
+            "password",
+        ),
         (with("code", json!("12ab56")), "invalid_code", "code"),
         (with("code", json!(123456)), "invalid_field", "code"),
         (with("extra", json!(true)), "invalid_field", "extra"),
     ];
     for (body, code, field) in cases {
         let reply = ann.post("/api/auth/register", body).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{field}: {:?}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{field}: {:?}",
+            reply.body
+        );
         assert_eq!(reply.code(), code, "{field}: {:?}", reply.body);
-        let message = reply.body["error"]["message"].as_str().unwrap().to_lowercase();
-        assert!(message.contains(field) || field == "email" && message.contains("email address"), "{message}");
+        let message = reply.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase();
+        assert!(
+            message.contains(field) || field == "email" && message.contains("email address"),
+            "{message}"
+        );
     }
-    let missing = ann.post("/api/auth/register", json!({ "email": ann.email })).await;
+    let missing = ann
+        .post("/api/auth/register", json!({ "email": ann.email }))
+        .await;
     assert_eq!(missing.code(), "invalid_field");
-    assert!(missing.body["error"]["message"].as_str().unwrap().contains("username"));
+    assert!(
+        missing.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("username")
+    );
 
-    let not_json = Person::reply(ann.raw(Method::POST, "/api/auth/register").header("content-type", "application/json").body("{nope")).await;
-    assert_eq!((not_json.status, not_json.code()), (StatusCode::BAD_REQUEST, "invalid_json"));
-    let form = Person::reply(ann.raw(Method::POST, "/api/auth/register").header("content-type", "text/plain").body("email=x")).await;
-    assert_eq!((form.status, form.code()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"));
+    let not_json = Person::reply(
+        ann.raw(Method::POST, "/api/auth/register")
+            .header("content-type", "application/json")
+            .body("{nope"),
+    )
+    .await;
+    assert_eq!(
+        (not_json.status, not_json.code()),
+        (StatusCode::BAD_REQUEST, "invalid_json")
+    );
+    let form = Person::reply(
+        ann.raw(Method::POST, "/api/auth/register")
+            .header("content-type", "text/plain")
+            .body("email=x"),
+    )
+    .await;
+    assert_eq!(
+        (form.status, form.code()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
     let huge = Person::reply(
         ann.raw(Method::POST, "/api/auth/register")
             .header("content-type", "application/json")
             .body(format!("{{\"email\":\"{}\"}}", "a".repeat(70 * 1024))),
     )
     .await;
-    assert_eq!((huge.status, huge.code()), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
+    assert_eq!(
+        (huge.status, huge.code()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
 
     // Nothing was written: the code is intact and the account can still be made.
     let reply = ann.post("/api/auth/register", valid).await;
@@ -361,7 +561,17 @@ async fn every_api_response_carries_the_security_headers() {
         ] {
             assert_eq!(reply.headers[name], value, "{name}");
         }
-        assert!(reply.headers["strict-transport-security"].to_str().unwrap().contains("max-age="));
-        assert!(reply.headers["content-type"].to_str().unwrap().starts_with("application/json"));
+        assert!(
+            reply.headers["strict-transport-security"]
+                .to_str()
+                .unwrap()
+                .contains("max-age=")
+        );
+        assert!(
+            reply.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
     }
 }

@@ -89,7 +89,12 @@ static NEXT_ADDRESS: AtomicU32 = AtomicU32::new(0);
 pub fn unique_loopback() -> IpAddr {
     let salt = u32::from(rand::random::<u16>()) << 8;
     let n = NEXT_ADDRESS.fetch_add(1, Ordering::Relaxed) + salt;
-    IpAddr::V4(Ipv4Addr::new(127, ((n >> 16) & 0xff) as u8 | 1, (n >> 8) as u8, (n as u8).max(2)))
+    IpAddr::V4(Ipv4Addr::new(
+        127,
+        ((n >> 16) & 0xff) as u8 | 1,
+        (n >> 8) as u8,
+        (n as u8).max(2),
+    ))
 }
 
 /// A unique suffix for emails and usernames.
@@ -233,7 +238,9 @@ impl Person {
 
     /// Asks for a sign-up code and reads it from the mailbox.
     pub async fn request_code(&self) -> String {
-        let reply = self.post("/api/auth/otp", json!({ "email": self.email })).await;
+        let reply = self
+            .post("/api/auth/otp", json!({ "email": self.email }))
+            .await;
         assert_eq!(reply.status, StatusCode::ACCEPTED, "{:?}", reply.body);
         latest_code(&self.email).await
     }
