@@ -103,7 +103,7 @@ launch() {
   # setsid: own session, so the Ctrl-C that stops `make dev` does not reach the
   # emulators before dev.sh has taken its snapshot.
   case "$svc" in
-    moto) setsid "$MOTO_BIN" -H 127.0.0.1 -p "$port" >>"$log" 2>&1 </dev/null & ;;
+    moto) setsid "$PY" "$ROOT/infra/local/moto_server.py" -H 127.0.0.1 -p "$port" >>"$log" 2>&1 </dev/null & ;;
     ses) setsid node "$SES_CLI" --host 127.0.0.1 --port "$port" >>"$log" 2>&1 </dev/null & ;;
   esac
   echo "$!" >"$PID_DIR/$svc.pid"

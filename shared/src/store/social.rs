@@ -549,7 +549,7 @@ impl Store {
         };
         let count = |user: &super::UserRecord, also_pending: bool| {
             let expression = if also_pending {
-                "SET connections = if_not_exists(connections, :zero) + :one, pending_out = pending_out - :one"
+                "SET connections = if_not_exists(connections, :zero) + :one, pending_out = if_not_exists(pending_out, :one) - :one"
             } else {
                 "SET connections = if_not_exists(connections, :zero) + :one"
             };
@@ -624,7 +624,7 @@ impl Store {
             .table_name(&self.table)
             .key(keys::PK, s(&keys::user(requester)))
             .key(keys::SK, s(keys::PROFILE))
-            .update_expression("SET pending_out = pending_out - :one")
+            .update_expression("SET pending_out = if_not_exists(pending_out, :one) - :one")
             .condition_expression("pending_out > :zero")
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":zero", n(0))
@@ -697,7 +697,7 @@ impl Store {
                 .table_name(&self.table)
                 .key(keys::PK, s(&keys::user(user)))
                 .key(keys::SK, s(keys::PROFILE))
-                .update_expression("SET connections = connections - :one")
+                .update_expression("SET connections = if_not_exists(connections, :one) - :one")
                 .condition_expression("connections > :zero")
                 .expression_attribute_values(":one", n(1))
                 .expression_attribute_values(":zero", n(0))
@@ -947,7 +947,7 @@ impl Store {
             .table_name(&self.table)
             .key(keys::PK, s(&keys::user(me)))
             .key(keys::SK, s(keys::PROFILE))
-            .update_expression("SET tags = tags - :one")
+            .update_expression("SET tags = if_not_exists(tags, :one) - :one")
             .condition_expression("tags > :zero")
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":zero", n(0))
