@@ -1,21 +1,17 @@
 """Static checks of the SAM template (template.yaml), samconfig.toml and the
-Lambda test events under functions/*/events/.
+Lambda test events under functions/*/events/: shape, functions, routes, IAM,
+data. The edge (CloudFront, S3, WAF) is checked in test_edge.py, operations
+(alarms, backups, email, dashboard) in test_operations.py, the deploy script
+and the GitHub workflows in test_delivery.py.
 
 Nothing here talks to AWS or builds anything:
 
     python -m pip install -r tests-template/requirements.txt
     python -m pytest tests-template
-
-The template is read with a YAML loader that understands the CloudFormation
-short tags (!Ref, !Sub, !GetAtt, ...) and turns them into their long form
-({"Ref": ...}, {"Fn::Sub": ...}, ...). SAM Globals are merged into each
-function the way the SAM translator does it (maps merged, local wins;
-Architectures replaced).
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import shutil
@@ -24,12 +20,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE_PATH = ROOT / "template.yaml"
-SAMCONFIG_PATH = ROOT / "samconfig.toml"
-FUNCTIONS_DIR = ROOT / "functions"
+import cfn
+from cfn import FUNCTIONS_DIR, ROOT, SAMCONFIG_PATH, TEMPLATE_PATH
+
+# Every Lambda function of the stack (discovered, so new ones are covered).
+ALL_FUNCTIONS = cfn.function_ids(cfn.load_template())
+# Functions that are not API routes: the API's Lambda authorizer.
+NON_ROUTE_FUNCTIONS = {"OriginVerifyFunction"}
 
 # The contract: which function serves which route. Changing a route means
 # changing this table, the template and the event files together.
@@ -45,11 +43,54 @@ EXPECTED_ROUTES = {
         "POST /api/auth/password-reset",
         "POST /api/auth/password-reset/confirm",
     },
-    "UsersFunction": {"GET /api/users/search"},
+    "UsersFunction": {"GET /api/users/search", "GET /api/users/{id}", "GET /api/users/{id}/posts"},
+    "ConnectionsFunction": {
+        "POST /api/connections/requests",
+        "GET /api/connections/requests",
+        "POST /api/connections/requests/{user_id}/accept",
+        "DELETE /api/connections/requests/{user_id}",
+        "GET /api/connections",
+        "DELETE /api/connections/{user_id}",
+        "PUT /api/connections/{user_id}/tags",
+    },
+    "TagsFunction": {"GET /api/tags", "POST /api/tags", "PATCH /api/tags/{id}", "DELETE /api/tags/{id}"},
+    "PostsFunction": {
+        "POST /api/posts",
+        "GET /api/posts/mine",
+        "GET /api/posts/{id}",
+        "PATCH /api/posts/{id}",
+        "DELETE /api/posts/{id}",
+    },
+    "FeedFunction": {"GET /api/feed"},
     "HealthFunction": {"GET /api/health", "GET /api/openapi.json"},
 }
-EXPECTED_BINARY = {"AuthFunction": "auth", "UsersFunction": "users", "HealthFunction": "health"}
-EXPECTED_MEMORY = {"AuthFunction": 1024, "UsersFunction": 256, "HealthFunction": 128}
+EXPECTED_BINARY = {
+    "AuthFunction": "auth",
+    "UsersFunction": "users",
+    "ConnectionsFunction": "connections",
+    "TagsFunction": "tags",
+    "PostsFunction": "posts",
+    "FeedFunction": "feed",
+    "HealthFunction": "health",
+}
+EXPECTED_MEMORY = {
+    "AuthFunction": 1024,
+    "UsersFunction": 256,
+    "ConnectionsFunction": 256,
+    "TagsFunction": 256,
+    "PostsFunction": 256,
+    "FeedFunction": 256,
+    "HealthFunction": 128,
+}
+# Functions that read the signing secret (every one that authenticates callers).
+SECRET_READERS = {
+    "AuthFunction",
+    "UsersFunction",
+    "ConnectionsFunction",
+    "TagsFunction",
+    "PostsFunction",
+    "FeedFunction",
+}
 
 # Least privilege, per function: the exact DynamoDB actions allowed.
 EXPECTED_DYNAMODB_ACTIONS = {
@@ -65,10 +106,38 @@ EXPECTED_DYNAMODB_ACTIONS = {
         "dynamodb:ConditionCheckItem",
     },
     "UsersFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"},
+    "ConnectionsFunction": {
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+    },
+    "TagsFunction": {
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+    },
+    "PostsFunction": {
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+    },
+    "FeedFunction": {"dynamodb:Query", "dynamodb:BatchGetItem"},
     "HealthFunction": set(),
+    "OriginVerifyFunction": set(),
 }
-# Functions whose DynamoDB statements may name GSI ARNs (none today).
-INDEX_ACCESS_ALLOWED: set[str] = set()
+# Functions whose DynamoDB statements may name GSI ARNs.
+INDEX_ACCESS_ALLOWED: set[str] = {"UsersFunction", "ConnectionsFunction", "PostsFunction"}
 
 # Global backstop floor: API Gateway throttling never below this.
 MIN_RATE = 20
@@ -108,95 +177,8 @@ EVENT_KEYS = {
 
 
 # --------------------------------------------------------------------------
-# Loading
+# Helpers (loading and the fixtures live in cfn.py and conftest.py)
 # --------------------------------------------------------------------------
-
-
-class CfnLoader(yaml.SafeLoader):
-    """SafeLoader that accepts CloudFormation short-form intrinsic tags."""
-
-
-def _construct_cfn_tag(loader: CfnLoader, suffix: str, node: yaml.Node):
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    if suffix == "Ref":
-        return {"Ref": value}
-    if suffix == "Condition":
-        return {"Condition": value}
-    if suffix == "GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {f"Fn::{suffix}": value}
-
-
-CfnLoader.add_multi_constructor("!", _construct_cfn_tag)
-
-
-def _merge_globals(global_value, local_value, path: str):
-    """SAM Globals merge: dicts deep-merged (local wins), lists concatenated,
-    scalars replaced; Function.Architectures is replaced."""
-    if path == "Architectures":
-        return copy.deepcopy(local_value)
-    if isinstance(global_value, dict) and isinstance(local_value, dict):
-        merged = copy.deepcopy(global_value)
-        for key, value in local_value.items():
-            if key in merged:
-                merged[key] = _merge_globals(merged[key], value, f"{path}.{key}")
-            else:
-                merged[key] = copy.deepcopy(value)
-        return merged
-    if isinstance(global_value, list) and isinstance(local_value, list):
-        return copy.deepcopy(global_value) + copy.deepcopy(local_value)
-    return copy.deepcopy(local_value)
-
-
-@pytest.fixture(scope="session")
-def template() -> dict:
-    with TEMPLATE_PATH.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=CfnLoader)  # noqa: S506 - SafeLoader subclass
-
-
-@pytest.fixture(scope="session")
-def resources(template) -> dict:
-    return template["Resources"]
-
-
-@pytest.fixture(scope="session")
-def functions(template, resources) -> dict:
-    """Logical id -> (resource, effective properties with Globals merged)."""
-    globals_fn = template.get("Globals", {}).get("Function", {})
-    out = {}
-    for logical_id, res in resources.items():
-        if res.get("Type") != "AWS::Serverless::Function":
-            continue
-        props = copy.deepcopy(globals_fn)
-        for key, value in res.get("Properties", {}).items():
-            props[key] = _merge_globals(props[key], value, key) if key in props else copy.deepcopy(value)
-        out[logical_id] = (res, props)
-    return out
-
-
-@pytest.fixture(scope="session")
-def routes(functions) -> dict:
-    """Logical function id -> {route key: event properties}."""
-    out: dict[str, dict] = {}
-    for logical_id, (_res, props) in functions.items():
-        for _name, event in (props.get("Events") or {}).items():
-            if event.get("Type") != "HttpApi":
-                continue
-            p = event["Properties"]
-            out.setdefault(logical_id, {})[f"{p['Method'].upper()} {p['Path']}"] = p
-    return out
-
-
-@pytest.fixture(scope="session")
-def http_api(resources) -> dict:
-    apis = {k: v for k, v in resources.items() if v["Type"] == "AWS::Serverless::HttpApi"}
-    assert list(apis) == ["HttpApi"], "exactly one AWS::Serverless::HttpApi named HttpApi"
-    return apis["HttpApi"]["Properties"]
 
 
 def _as_list(value) -> list:
@@ -256,6 +238,15 @@ def test_expected_logical_ids(resources):
         "UsersFunctionLogGroup": "AWS::Logs::LogGroup",
         "HealthFunction": "AWS::Serverless::Function",
         "HealthFunctionLogGroup": "AWS::Logs::LogGroup",
+        "OriginVerifyFunction": "AWS::Serverless::Function",
+        "OriginVerifyFunctionLogGroup": "AWS::Logs::LogGroup",
+        "OriginVerifySecret": "AWS::SecretsManager::Secret",
+        "SpaBucket": "AWS::S3::Bucket",
+        "Distribution": "AWS::CloudFront::Distribution",
+        "BackupVault": "AWS::Backup::BackupVault",
+        "EmailConfigurationSet": "AWS::SES::ConfigurationSet",
+        "AlarmTopic": "AWS::SNS::Topic",
+        "Dashboard": "AWS::CloudWatch::Dashboard",
     }.items():
         assert resources[logical_id]["Type"] == res_type, logical_id
 
@@ -281,7 +272,20 @@ def test_parameters(template):
 
 def test_outputs(template):
     outputs = template["Outputs"]
-    assert set(outputs) >= {"ApiUrl", "TableName", "AppSecretArn"}
+    assert set(outputs) >= {
+        "ApiUrl",
+        "TableName",
+        "AppSecretArn",
+        "AppUrl",
+        "DistributionDomainName",
+        "DistributionId",
+        "SpaBucketName",
+        "AlarmTopicArn",
+        "BackupVaultName",
+    }
+    assert outputs["DistributionDomainName"]["Value"] == {"Fn::GetAtt": ["Distribution", "DomainName"]}
+    assert outputs["DistributionId"]["Value"] == {"Ref": "Distribution"}
+    assert outputs["SpaBucketName"]["Value"] == {"Ref": "SpaBucket"}
     assert outputs["TableName"]["Value"] == {"Ref": "Table"}
     assert outputs["AppSecretArn"]["Value"] == {"Ref": "AppSecret"}
     assert "${HttpApi}" in outputs["ApiUrl"]["Value"]["Fn::Sub"]
@@ -293,7 +297,8 @@ def test_outputs(template):
 
 
 def test_functions_are_exactly_the_expected_ones(functions):
-    assert set(functions) == set(EXPECTED_ROUTES)
+    assert set(functions) == set(EXPECTED_ROUTES) | NON_ROUTE_FUNCTIONS
+    assert ALL_FUNCTIONS == sorted(functions), "every function is a SAM function"
 
 
 @pytest.mark.parametrize("logical_id", sorted(EXPECTED_ROUTES))
@@ -310,7 +315,7 @@ def test_function_runtime_and_build(functions, logical_id):
     assert res["Metadata"]["BuildProperties"]["Binary"] == EXPECTED_BINARY[logical_id]
 
 
-@pytest.mark.parametrize("logical_id", sorted(EXPECTED_ROUTES))
+@pytest.mark.parametrize("logical_id", [f for f in ALL_FUNCTIONS if f not in NON_ROUTE_FUNCTIONS])
 def test_function_environment(functions, logical_id):
     env = functions[logical_id][1]["Environment"]["Variables"]
     assert REQUIRED_ENV <= set(env)
@@ -321,10 +326,25 @@ def test_function_environment(functions, logical_id):
     assert env["ACCESS_TOKEN_TTL_SECONDS"] == {"Ref": "AccessTokenTtlSeconds"}
     assert env["REFRESH_TOKEN_TTL_DAYS"] == {"Ref": "RefreshTokenTtlDays"}
     assert env["RUST_LOG"] == "info"
-    assert env["CLIENT_IP_SOURCE"] == "source_ip"
+    # Behind CloudFront the client address is CloudFront-Viewer-Address (which
+    # CloudFront sets; the origin check keeps everyone else out).
+    assert env["CLIENT_IP_SOURCE"] == "cloudfront"
+    assert env["SES_CONFIGURATION_SET"] == {"Ref": "EmailConfigurationSet"}
+    # Development switches stay off in AWS.
+    assert "EXPOSE_METRICS" not in env, "X-DynamoDB-Requests is for the local stack only"
+    assert "LOG_FORMAT" not in env, "JSON logs (the default) in AWS"
+    assert "APP_SECRET" not in env, "the secret is read from Secrets Manager, never put in the environment"
 
 
-@pytest.mark.parametrize("logical_id", sorted(EXPECTED_ROUTES))
+@pytest.mark.parametrize("logical_id", ALL_FUNCTIONS)
+def test_function_is_traced_on_arm64(functions, logical_id):
+    props = functions[logical_id][1]
+    assert props["Tracing"] == "Active", "X-Ray on every function"
+    assert props["Architectures"] == ["arm64"]
+    assert 1 <= props["Timeout"] <= 29
+
+
+@pytest.mark.parametrize("logical_id", ALL_FUNCTIONS)
 def test_function_has_its_own_log_group_with_retention(functions, resources, logical_id):
     _res, props = functions[logical_id]
     logging = props["LoggingConfig"]
@@ -368,7 +388,7 @@ def test_routes_are_unique(routes):
 
 def test_routes_attach_to_the_http_api(functions):
     for logical_id, (_res, props) in functions.items():
-        for name, event in props["Events"].items():
+        for name, event in (props.get("Events") or {}).items():
             assert event["Type"] == "HttpApi", f"{logical_id}.{name}"
             p = event["Properties"]
             assert p["ApiId"] == {"Ref": "HttpApi"}, f"{logical_id}.{name}"
@@ -470,7 +490,7 @@ def test_secret_access_is_the_app_secret_only(functions):
         assert actions == ["secretsmanager:GetSecretValue"], owner
         assert _as_list(st["Resource"]) == [{"Ref": "AppSecret"}], owner
         seen.add(owner)
-    assert seen == {"AuthFunction", "UsersFunction"}
+    assert seen == SECRET_READERS
 
 
 def test_ses_is_scoped_to_the_sender_identity(functions):
@@ -483,21 +503,19 @@ def test_ses_is_scoped_to_the_sender_identity(functions):
         assert actions == ["ses:SendEmail"], owner
         resources = _as_list(st["Resource"])
         assert resources
+        configuration_set = {
+            "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}"
+            ":configuration-set/${EmailConfigurationSet}"
+        }
+        # sending through the stack's configuration set is authorised on it too
+        assert configuration_set in resources
         for resource in resources:
-            if "Fn::If" in resource:
-                # optional configuration set: [condition, arn, AWS::NoValue]
-                condition, resource, otherwise = resource["Fn::If"]
-                assert condition == "HasSesConfigurationSet"
-                assert otherwise == {"Ref": "AWS::NoValue"}
-                assert resource == {
-                    "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}"
-                    ":configuration-set/${SesConfigurationSet}"
-                }
+            assert "*" not in json.dumps(resource)
+            if resource == configuration_set:
                 continue
             sub = resource["Fn::Sub"]
             text = sub if isinstance(sub, str) else sub[0]
             assert text.startswith("arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/")
-            assert "*" not in json.dumps(resource)
         # the email identity itself is one of them
         assert {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderEmail}"} in resources
     assert seen == {"AuthFunction"}
