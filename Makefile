@@ -79,11 +79,9 @@ backup: $(VENV_STAMP) ## back the table up to FILE (default .local/backups/<tabl
 restore: $(VENV_STAMP) ## restore FILE into the table (dev stack; ENDPOINT= TABLE=... YES=1 for AWS)
 	@$(DATA_ENV) bash infra/local/stack.sh restore
 
-STAGE ?= dev
-deploy: prereqs $(VENV_STAMP) ## sam build + sam deploy --config-env STAGE (dev; STAGE=prod; extra flags in DEPLOY_ARGS)
-	@test -f template.yaml || { echo "error: template.yaml not found" >&2; exit 1; }
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 sam build --config-env $(STAGE) --template template.yaml
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 sam deploy --config-env $(STAGE) $(DEPLOY_ARGS)
+ENV ?= dev
+deploy: prereqs deps ## deploy to AWS: ENV=dev|prod (sam build+deploy, SPA upload, invalidation, smoke check; docs/deploy.md)
+	@bash infra/deploy/deploy.sh $(ENV)
 
 clean: ## stop the emulators; remove .local (except the dev snapshot and app secret) and install stamps
 	@bash infra/local/stack.sh clean

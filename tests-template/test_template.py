@@ -678,13 +678,17 @@ def test_event_files_are_http_api_v2_events():
         assert set(ev) <= EVENT_KEYS, f"{f}: unexpected top-level keys {set(ev) - EVENT_KEYS}"
         assert ev["version"] == "2.0", f
         method, path = ev["routeKey"].split(" ", 1)
-        assert ev["rawPath"] == path, f
+        # A parameterised route's event carries a concrete path and its parameters.
+        pattern = re.sub(r"\\{[^}/]+\\}", "[^/]+", re.escape(path))
+        assert re.fullmatch(pattern, ev["rawPath"]), f
+        for name in re.findall(r"\{([^}/]+)\}", path):
+            assert ev.get("pathParameters", {}).get(name), f"{f}: pathParameters.{name}"
         assert isinstance(ev["rawQueryString"], str), f
         ctx = ev["requestContext"]
         assert ctx["routeKey"] == ev["routeKey"], f
         assert ctx["stage"] == "$default", f
         assert ctx["http"]["method"] == method, f
-        assert ctx["http"]["path"] == path, f
+        assert ctx["http"]["path"] == ev["rawPath"], f
         for key in ("accountId", "apiId", "domainName", "requestId", "time", "timeEpoch"):
             assert key in ctx, f"{f}: requestContext.{key}"
         for key in ("protocol", "sourceIp", "userAgent"):

@@ -79,7 +79,8 @@ pub fn router() -> Router {
     shared::http::decorate(
         router,
         shared::http::Observe {
-            expose_metrics: false,
+            // Health has no other configuration; it reads this one switch itself.
+            expose_metrics: std::env::var("EXPOSE_METRICS").is_ok_and(|v| v == "true" || v == "1"),
         },
     )
 }

@@ -151,9 +151,11 @@ async fn every_event_file_gets_the_status_its_readme_documents() {
                 function_of_group(&group),
                 "{group}/{file} is for another function"
             );
-            assert_eq!(
-                raw["rawPath"], path,
-                "{group}/{file}: rawPath and routeKey disagree"
+            assert!(
+                route
+                    .match_path(raw["rawPath"].as_str().unwrap_or_default())
+                    .is_some(),
+                "{group}/{file}: rawPath does not match routeKey"
             );
             if let Some(previous) =
                 route_keys_with_events.insert(route_key.to_owned(), file.clone())

@@ -994,12 +994,27 @@ async fn seeded_person(stack: &Stack) -> shared::store::UserRecord {
     };
     let email = Email::parse(&user.email).unwrap();
     let store = &stack.app.store;
-    let hash = hash_code(stack.app.keys.code_key(), CodePurpose::Register, &email, "000000");
+    let hash = hash_code(
+        stack.app.keys.code_key(),
+        CodePurpose::Register,
+        &email,
+        "000000",
+    );
     store
-        .put_code(CodePurpose::Register, &email, &hash, Timestamp::now().plus_seconds(600))
+        .put_code(
+            CodePurpose::Register,
+            &email,
+            &hash,
+            Timestamp::now().plus_seconds(600),
+        )
         .await
         .unwrap();
-    let consume = CodeToConsume { purpose: CodePurpose::Register, email: &email, code_hash: &hash, now: Timestamp::now() };
+    let consume = CodeToConsume {
+        purpose: CodePurpose::Register,
+        email: &email,
+        code_hash: &hash,
+        now: Timestamp::now(),
+    };
     store.create_user(&user, consume).await.unwrap();
     user
 }
@@ -1013,8 +1028,18 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
     // Ann has 100 connections, each with posts in her feed.
     for i in 0..100 {
         let other = seeded_person(&stack).await;
-        stack.app.store.send_request(&other, &me, 100, Timestamp::now()).await.unwrap();
-        stack.app.store.accept_request(&me, &other, 100, Timestamp::now()).await.unwrap();
+        stack
+            .app
+            .store
+            .send_request(&other, &me, 100, Timestamp::now())
+            .await
+            .unwrap();
+        stack
+            .app
+            .store
+            .accept_request(&me, &other, 100, Timestamp::now())
+            .await
+            .unwrap();
         if i % 10 == 0 {
             let post = shared::store::PostRecord {
                 id: shared::domain::session::new_id(),
@@ -1026,13 +1051,23 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
                 created_at: Timestamp::now(),
                 edited_at: None,
             };
-            stack.app.store.create_post(&post, std::slice::from_ref(&me.id)).await.unwrap();
+            stack
+                .app
+                .store
+                .create_post(&post, std::slice::from_ref(&me.id))
+                .await
+                .unwrap();
         }
     }
     assert_eq!(ann.get("/api/connections").await.body["count"], 100);
 
     // Creating a post for 100 connections: 1 Query + ⌈102 / 25⌉ BatchWriteItem = 6 (bound: 7).
-    let reply = ann.post("/api/posts", json!({ "content": "to all of you", "audience": "connections" })).await;
+    let reply = ann
+        .post(
+            "/api/posts",
+            json!({ "content": "to all of you", "audience": "connections" }),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     assert_eq!(reply.dynamodb_requests(), 6);
     // An unfiltered feed page: 1 Query + 1 BatchGetItem, whatever the connections (bound: 2).
@@ -1041,7 +1076,12 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
     assert_eq!(reply.dynamodb_requests(), 2);
     let reply = ann.get("/api/feed?limit=5").await;
     assert_eq!(reply.dynamodb_requests(), 2);
-    let reply = ann.get(&format!("/api/feed?limit=5&cursor={}", reply.body["next_cursor"].as_str().unwrap())).await;
+    let reply = ann
+        .get(&format!(
+            "/api/feed?limit=5&cursor={}",
+            reply.body["next_cursor"].as_str().unwrap()
+        ))
+        .await;
     assert_eq!(reply.body["posts"].as_array().unwrap().len(), 5);
     assert_eq!(reply.dynamodb_requests(), 2);
     // My posts: 1 Query.
@@ -1050,11 +1090,23 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
     // then the two backfills (Query GSI1 each; nobody has posts to copy here).
     let bob = signed_up(&stack).await;
     let carol = signed_up(&stack).await;
-    bob.post("/api/connections/requests", json!({ "user_id": carol.id })).await;
-    let reply = carol.post(&format!("/api/connections/requests/{}/accept", bob.id), json!({})).await;
+    bob.post("/api/connections/requests", json!({ "user_id": carol.id }))
+        .await;
+    let reply = carol
+        .post(
+            &format!("/api/connections/requests/{}/accept", bob.id),
+            json!({}),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.dynamodb_requests(), 4);
     // Disconnecting: one TransactWriteItems, then the two prunes (Query each).
-    let reply = carol.call(Method::DELETE, &format!("/api/connections/{}", bob.id), None).await;
+    let reply = carol
+        .call(
+            Method::DELETE,
+            &format!("/api/connections/{}", bob.id),
+            None,
+        )
+        .await;
     assert_eq!(reply.dynamodb_requests(), 3);
 }
