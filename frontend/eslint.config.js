@@ -44,8 +44,8 @@ export default defineConfig([
     rules: { 'no-restricted-globals': 'off' },
   },
   {
-    files: ['vite.config.ts'],
-    languageOptions: { globals: globals.node },
+    files: ['vite.config.ts', 'e2e/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
   {
     files: ['**/*.{js,mjs}'],

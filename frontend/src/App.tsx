@@ -1,18 +1,45 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { authApi as defaultAuthApi, type AuthApi } from './api';
 import { AuthProvider, useAuth } from './auth/AuthContext';
 import { HOME_PATH, Loading, PublicOnly, RequireAuth, SIGN_IN_PATH } from './auth/guards';
-import { AccountPage } from './pages/AccountPage';
+import { Nav } from './components/Nav';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
 import { Link, Redirect, Router, useLocation } from './router/router';
+import { SocialProvider } from './social/SocialContext';
+
+// The signed-in screens load on demand: the first screen (sign in) stays small.
+const FeedPage = lazy(() => import('./pages/FeedPage').then((m) => ({ default: m.FeedPage })));
+const MyPostsPage = lazy(() => import('./pages/MyPostsPage').then((m) => ({ default: m.MyPostsPage })));
+const PeoplePage = lazy(() => import('./pages/PeoplePage').then((m) => ({ default: m.PeoplePage })));
+const PersonPage = lazy(() => import('./pages/PersonPage').then((m) => ({ default: m.PersonPage })));
+const RequestsPage = lazy(() => import('./pages/RequestsPage').then((m) => ({ default: m.RequestsPage })));
+const ConnectionsPage = lazy(() => import('./pages/ConnectionsPage').then((m) => ({ default: m.ConnectionsPage })));
+const TagsPage = lazy(() => import('./pages/TagsPage').then((m) => ({ default: m.TagsPage })));
+const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 
 function Home() {
   const { state } = useAuth();
   if (state.status === 'loading') return <Loading />;
   return <Redirect to={state.status === 'authenticated' ? HOME_PATH : SIGN_IN_PATH} />;
+}
+
+function signedIn(screen: ReactNode): ReactNode {
+  return (
+    <RequireAuth>
+      <Suspense fallback={<Loading />}>{screen}</Suspense>
+    </RequireAuth>
+  );
+}
+
+function decode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 function routeFor(pathname: string): ReactNode {
@@ -38,29 +65,47 @@ function routeFor(pathname: string): ReactNode {
           <ForgotPasswordPage />
         </PublicOnly>
       );
-    case HOME_PATH:
-      return (
-        <RequireAuth>
-          <AccountPage />
-        </RequireAuth>
-      );
-    default:
-      return <NotFoundPage />;
+    case '/feed':
+      return signedIn(<FeedPage />);
+    case '/my-posts':
+      return signedIn(<MyPostsPage />);
+    case '/people':
+      return signedIn(<PeoplePage />);
+    case '/requests':
+      return signedIn(<RequestsPage />);
+    case '/connections':
+      return signedIn(<ConnectionsPage />);
+    case '/tags':
+      return signedIn(<TagsPage />);
+    case '/account':
+      return signedIn(<AccountPage />);
   }
+  const person = /^\/(u|people)\/([^/]+)$/.exec(path);
+  const value = person ? decode(person[2]!) : null;
+  if (person && value) {
+    return signedIn(<PersonPage who={person[1] === 'u' ? { username: value } : { id: value }} />);
+  }
+  return <NotFoundPage />;
 }
 
 function Shell() {
   const { pathname } = useLocation();
+  const { state } = useAuth();
+  const authenticated = state.status === 'authenticated';
   return (
     <div className="app">
-      <header className="site-header">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className={`site-header${authenticated ? ' site-header--nav' : ''}`}>
         <Link to="/" className="brand">
           <img src="/icon.svg" alt="" width={28} height={28} className="brand__mark" />
           Intentional Social
         </Link>
+        {authenticated ? <Nav /> : null}
       </header>
       {/* Keyed by path so each screen starts with fresh state. */}
-      <main id="main" className="site-main" key={pathname}>
+      <main id="main" className="site-main" key={pathname} tabIndex={-1}>
         {routeFor(pathname)}
       </main>
     </div>
@@ -70,9 +115,11 @@ function Shell() {
 export function App({ api = defaultAuthApi }: { api?: AuthApi }) {
   return (
     <AuthProvider api={api}>
-      <Router>
-        <Shell />
-      </Router>
+      <SocialProvider>
+        <Router>
+          <Shell />
+        </Router>
+      </SocialProvider>
     </AuthProvider>
   );
 }

@@ -6,7 +6,9 @@ export type { AuthMode, RequestOptions } from './client';
 export { createAuthApi } from './auth';
 export type { AuthApi, LoginInput, RegisterInput, PasswordResetInput } from './auth';
 export { ApiError, errorMessage, formatWait, isApiError } from './errors';
-export type { MessageResponse, SessionResponse, User } from './types';
+export { createSocialApi } from './social';
+export type { SocialApi, NewPost, PageParams, PostsPage, RequestsPage } from './social';
+export type * from './types';
 
 /** The app-wide client: same-origin /api unless VITE_API_BASE says otherwise. */
 export const apiClient = new ApiClient({ baseUrl: import.meta.env.VITE_API_BASE || '/api' });

@@ -31,3 +31,75 @@ export interface ErrorBody {
     message: string;
   };
 }
+
+/* ------------------------------------------------------------------ social */
+
+/** A person as other people see them. */
+export interface UserRef {
+  id: string;
+  username: string;
+}
+
+/** How the caller stands with another person. */
+export type Relationship = 'self' | 'none' | 'outgoing_request' | 'incoming_request' | 'connected';
+
+export interface Connection {
+  user: UserRef;
+  /** RFC 3339 timestamp. */
+  connected_at: string;
+  /** The caller's own tags on this person. */
+  tag_ids: string[];
+}
+
+/** The fixed palette a tag's colour comes from. */
+export type TagColor = 'family' | 'friends' | 'inner' | 'work' | 'custom' | 'generic';
+
+export interface Tag {
+  id: string;
+  name: string;
+  color: TagColor;
+  created_at: string;
+}
+
+export type Audience = 'connections' | 'tags' | 'private';
+
+export interface Post {
+  id: string;
+  author: UserRef;
+  content: string;
+  audience: Audience;
+  created_at: string;
+  edited_at: string | null;
+  /** Present only when the caller is the author. */
+  tag_ids?: string[];
+}
+
+/** One page of a list, newest first. */
+export interface PageInfo {
+  next_cursor: string | null;
+}
+
+export interface ConnectionRequest {
+  user: UserRef;
+  created_at: string;
+}
+
+export interface ConnectionsResponse {
+  connections: Connection[];
+  count: number;
+  limit: number;
+}
+
+export type SendRequestResponse =
+  | { status: 'pending' }
+  | { status: 'connected'; connection: Connection };
+
+export interface UserProfile {
+  user: UserRef;
+  relationship: Relationship;
+  connected_at: string | null;
+}
+
+export interface SearchResult extends UserRef {
+  relationship: Relationship;
+}

@@ -3,7 +3,7 @@ import { Redirect, safeRedirectPath, useLocation, useSearchParam } from '../rout
 import { useAuth, type AnonymousReason } from './AuthContext';
 
 export const SIGN_IN_PATH = '/sign-in';
-export const HOME_PATH = '/account';
+export const HOME_PATH = '/feed';
 
 /** What the sign-in page may receive in history state. */
 export interface SignInState {

@@ -8,15 +8,17 @@ interface PageProps {
   /** Short sentence under the heading. */
   intro?: ReactNode;
   children: ReactNode;
-  /** Narrow card (forms) or a wider one. */
-  width?: 'narrow' | 'wide';
+  /** Narrow card (forms), a wider one, or a plain column for the social screens (their parts are panels). */
+  width?: 'narrow' | 'wide' | 'column';
+  /** Beside the heading, e.g. "37 / 100". */
+  aside?: ReactNode;
 }
 
 /**
  * One screen: sets the document title and, after an in-app navigation, moves
  * focus to the heading so screen-reader and keyboard users start at the top.
  */
-export function Page({ title, intro, children, width = 'narrow' }: PageProps) {
+export function Page({ title, intro, children, width = 'narrow', aside }: PageProps) {
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const hasNavigated = useHasNavigated();
@@ -35,10 +37,13 @@ export function Page({ title, intro, children, width = 'narrow' }: PageProps) {
   }, [title]);
 
   return (
-    <section className={`card card--${width}`} aria-labelledby={headingId}>
-      <h1 id={headingId} ref={headingRef} tabIndex={-1} className="card__title">
-        {title}
-      </h1>
+    <section className={width === 'column' ? 'column' : `card card--${width}`} aria-labelledby={headingId}>
+      <div className={aside ? 'page-head page-head--aside' : 'page-head'}>
+        <h1 id={headingId} ref={headingRef} tabIndex={-1} className="card__title">
+          {title}
+        </h1>
+        {aside}
+      </div>
       {intro ? <div className="card__intro">{intro}</div> : null}
       {children}
     </section>

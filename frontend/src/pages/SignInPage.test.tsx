@@ -86,12 +86,12 @@ describe('Sign-in and session handling', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Your account');
   });
 
-  it('sends a signed-in visitor of the sign-in page to Account', async () => {
+  it('sends a signed-in visitor of the sign-in page to the feed', async () => {
     await renderApp('/sign-in', {
       'POST /auth/refresh': json(200, session('tok-1')),
       'GET /auth/me': json(200, USER),
     });
-    expect(await screen.findByRole('heading', { name: 'Your account' })).toBeTruthy();
-    expect(currentUrl()).toBe('/account');
+    expect(await screen.findByRole('heading', { name: 'Feed' })).toBeTruthy();
+    expect(currentUrl()).toBe('/feed');
   });
 });

@@ -16,7 +16,7 @@ function routes(overrides: Parameters<typeof fakeApi>[0] = {}) {
 }
 
 describe('Sign-up screen', () => {
-  it('walks email → code sent → details, and lands on Account', async () => {
+  it('walks email → code sent → details, and lands signed in on the feed', async () => {
     const { user, server } = await renderApp('/sign-up', routes({
       'POST /auth/register': [
         apiError(400, 'invalid_code', 'That code is wrong or has expired.'),
@@ -61,16 +61,18 @@ describe('Sign-up screen', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
-    expect(await screen.findByRole('heading', { name: 'Your account' })).toBeTruthy();
-    expect(currentUrl()).toBe('/account');
+    expect(await screen.findByRole('heading', { name: 'Feed' })).toBeTruthy();
+    expect(currentUrl()).toBe('/feed');
     expect(server.to('POST', '/auth/register')[1]!.body).toEqual({
       email: 'alice@example.com',
       username: 'alice_w',
       password: 'tidy otter lamp river',
       code: '123456',
     });
-    // The account screen fetches /me with the token from registration.
-    expect(server.to('GET', '/auth/me')[0]!.headers.get('Authorization')).toBe('Bearer tok-1');
+    // The feed is fetched with the token from registration (no refresh needed).
+    await screen.findByText(/Nothing here yet/);
+    expect(server.to('GET', '/feed')[0]!.headers.get('Authorization')).toBe('Bearer tok-1');
+    expect(server.to('POST', '/auth/refresh')).toHaveLength(1);
   });
 
   it('validates on the client before asking the server', async () => {

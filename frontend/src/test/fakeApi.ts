@@ -5,6 +5,8 @@ export interface RecordedRequest {
   method: string;
   /** Path without the /api prefix, e.g. "/auth/me". */
   path: string;
+  /** The query string, e.g. cursor and tag_ids. */
+  search: URLSearchParams;
   headers: Headers;
   body: unknown;
 }
@@ -59,7 +61,7 @@ export function fakeApi(routes: Record<string, Reply | Reply[]>) {
     const path = url.pathname.replace(/^\/api/, '');
     const headers = new Headers(init.headers);
     const body: unknown = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
-    const request = { method, path, headers, body };
+    const request = { method, path, search: url.searchParams, headers, body };
     requests.push(request);
 
     const queue = queues.get(`${method} ${path}`);

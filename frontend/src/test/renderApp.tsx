@@ -4,12 +4,23 @@ import userEvent from '@testing-library/user-event';
 import { App } from '../App';
 import { ApiClient } from '../api/client';
 import { createAuthApi } from '../api/auth';
-import { fakeApi } from './fakeApi';
+import { fakeApi, json } from './fakeApi';
 
-/** Renders the whole app at `path`, talking to a scripted fake API. */
+/** Empty answers for the social endpoints every signed-in screen touches (nav counts, tags…). */
+export function socialDefaults(): Parameters<typeof fakeApi>[0] {
+  return {
+    'GET /connections/requests': json(200, { requests: [], next_cursor: null }),
+    'GET /tags': json(200, { tags: [] }),
+    'GET /connections': json(200, { connections: [], count: 0, limit: 100 }),
+    'GET /feed': json(200, { posts: [], next_cursor: null }),
+    'GET /posts/mine': json(200, { posts: [], next_cursor: null }),
+  };
+}
+
+/** Renders the whole app at `path`, talking to a scripted fake API (social endpoints default to empty). */
 export async function renderApp(path: string, routes: Parameters<typeof fakeApi>[0]) {
   window.history.replaceState(null, '', path);
-  const server = fakeApi(routes);
+  const server = fakeApi({ ...socialDefaults(), ...routes });
   const api = createAuthApi(new ApiClient({ baseUrl: '/api', fetch: server.fetch }));
   const user = userEvent.setup();
   // StrictMode as in main.tsx: effects run twice, which must not double the refresh.

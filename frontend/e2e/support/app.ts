@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { mailCount, waitForCode } from './ses';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SCREENS_DIR = fileURLToPath(new URL('../test-results/screens/', import.meta.url));
+
+export const PASSWORD = 'quiet harbour 7 lanterns';
+
+/** A unique suffix per run, so the specs also work on a dev stack that keeps its data. */
+export const RUN = Date.now().toString(36).slice(-6);
+
+export interface Person {
+  name: string;
+  username: string;
+  email: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+export async function newPerson(browser: Browser, name: string): Promise<Person> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  return { name, username: `${name}_${RUN}`, email: `${name}.${RUN}@example.com`, context, page };
+}
+
+/** Signs up through the three steps of the UI, reading the code from the SES emulator. */
+export async function signUp(person: Person): Promise<void> {
+  const { page } = person;
+  await page.goto('/sign-up');
+  await expect(page.getByRole('heading', { level: 1, name: 'Create an account' })).toBeVisible();
+  const before = await mailCount(person.email);
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+  const code = await waitForCode(person.email, before);
+  await page.getByRole('button', { name: 'I have the code' }).click();
+  await page.getByRole('textbox', { name: 'Username', exact: true }).fill(person.username);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Code from the email').fill(code);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/feed$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Feed' })).toBeVisible();
+}
+
+export async function signIn(page: Page, person: Person): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Username or email').fill(person.username);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Feed' })).toBeVisible();
+}
+
+/** In-app navigation through the main menu (keeps the in-memory session). */
+export async function go(page: Page, label: string | RegExp, heading: string | RegExp = label): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
+  await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+}
+
+/** Runs axe-core on the page: no serious or critical violations. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // Evaluated through the DevTools protocol, so the page's strict CSP does not block it.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `axe on ${screen}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}
+
+export const PHONE = { width: 360, height: 780 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+/**
+ * Screenshots of the current screen at phone and desktop width (test
+ * artifacts under e2e/test-results/screens/), each audited with axe.
+ */
+export async function captureScreen(page: Page, name: string): Promise<void> {
+  const original = page.viewportSize() ?? DESKTOP;
+  for (const [label, size] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    await page.setViewportSize(size);
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: `${SCREENS_DIR}${name}-${label}.png`, fullPage: true });
+    await expectAccessible(page, `${name} (${label})`);
+  }
+  await page.setViewportSize(original);
+}

@@ -1,0 +1,129 @@
+import { useCallback } from 'react';
+import { isApiError } from '../api/errors';
+import type { Connection, Post, Relationship, UserProfile } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { Page } from '../components/Page';
+import { useLoad } from '../lib/useLoad';
+import { usePagedList, type FetchPage } from '../lib/usePagedList';
+import { Link } from '../router/router';
+import { LoadError, Loading, PostList } from '../social/PostList';
+import { RelationshipActions } from '../social/RelationshipActions';
+import { useSocialApi } from '../social/SocialContext';
+
+type Who = { username: string } | { id: string };
+
+function emptyText(profile: UserProfile): string {
+  const name = `@${profile.user.username}`;
+  switch (profile.relationship) {
+    case 'self':
+      return 'You haven’t posted anything yet.';
+    case 'connected':
+      return `${name} hasn’t shared anything with you yet.`;
+    default:
+      return `You’ll see what ${name} shares with you once you are connected.`;
+  }
+}
+
+function PersonPosts({ profile }: { profile: UserProfile }) {
+  const api = useSocialApi();
+  const id = profile.user.id;
+  const fetchPage = useCallback<FetchPage<Post>>(
+    async (cursor, signal) => {
+      const page = await api.userPosts(id, { cursor }, signal);
+      return { items: page.posts, nextCursor: page.next_cursor };
+    },
+    [api, id],
+  );
+  // What one may see depends on the relationship: load again when it changes.
+  const list = usePagedList(`${id}:${profile.relationship}`, fetchPage, (p) => p.id);
+  return (
+    <section className="section section--plain" aria-labelledby="person-posts">
+      <h2 id="person-posts" className="section__title">
+        {profile.relationship === 'self' ? 'Your posts' : 'Posts you can see'}
+      </h2>
+      <PostList
+        list={list}
+        label={`Posts by @${profile.user.username}`}
+        linkAuthor={false}
+        empty={<p>{emptyText(profile)}</p>}
+      />
+    </section>
+  );
+}
+
+/** A person's page (/u/<username> or /people/<id>): the relationship, its buttons and their visible posts. */
+export function PersonPage({ who }: { who: Who }) {
+  const api = useSocialApi();
+  const { state } = useAuth();
+  const me = state.status === 'authenticated' ? state.user : null;
+  const key = 'id' in who ? `id:${who.id}` : `u:${who.username.toLowerCase()}`;
+
+  const profile = useLoad<UserProfile | null>(key, async (signal) => {
+    let id: string;
+    if ('id' in who) {
+      id = who.id;
+    } else {
+      const wanted = who.username.replace(/^@/, '').toLowerCase();
+      if (me && wanted === me.username.toLowerCase()) {
+        id = me.id;
+      } else {
+        const found = (await api.searchUsers(wanted, signal)).find((u) => u.username.toLowerCase() === wanted);
+        if (!found) return null;
+        id = found.id;
+      }
+    }
+    try {
+      return await api.getUser(id, signal);
+    } catch (error) {
+      // Unknown and malformed ids both mean: no such person (for this caller).
+      if (isApiError(error) && (error.status === 404 || error.status === 400)) return null;
+      throw error;
+    }
+  });
+
+  const title =
+    profile.data?.user.username !== undefined
+      ? `@${profile.data.user.username}`
+      : 'username' in who
+        ? `@${who.username.replace(/^@/, '').toLowerCase()}`
+        : 'Person';
+
+  function changed(relationship: Relationship, connection?: Connection) {
+    if (!profile.data) return;
+    profile.set({
+      ...profile.data,
+      relationship,
+      connected_at: relationship === 'connected' ? (connection?.connected_at ?? profile.data.connected_at) : null,
+    });
+  }
+
+  return (
+    <Page title={title} width="column">
+      {profile.status === 'loading' ? (
+        <Loading />
+      ) : profile.status === 'error' ? (
+        <LoadError message={profile.error ?? ''} onRetry={profile.reload} />
+      ) : profile.data === null || profile.data === undefined ? (
+        <div className="state state--empty">
+          <p>There is no one with that username here. Usernames are exact: check the spelling with the person.</p>
+          <p>
+            <Link to="/people">Search again</Link>
+          </p>
+        </div>
+      ) : (
+        <>
+          <div className="panel">
+            <RelationshipActions
+              user={profile.data.user}
+              relationship={profile.data.relationship}
+              connectedAt={profile.data.connected_at}
+              onChange={changed}
+              onReload={profile.reload}
+            />
+          </div>
+          <PersonPosts profile={profile.data} />
+        </>
+      )}
+    </Page>
+  );
+}

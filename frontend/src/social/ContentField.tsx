@@ -1,0 +1,85 @@
+import type { Ref } from 'react';
+import { charCount, formatNumber } from '../lib/text';
+import { POST_MAX } from './palette';
+
+/** Characters as the server counts them: code points, after trimming. */
+export function postLength(content: string): number {
+  return charCount(content.trim());
+}
+
+export type ContentProblem = 'empty' | 'too-long' | null;
+
+export function contentProblem(content: string): ContentProblem {
+  const n = postLength(content);
+  if (n === 0) return 'empty';
+  if (n > POST_MAX) return 'too-long';
+  return null;
+}
+
+function bucket(n: number): 'ok' | 'near' | 'over' {
+  if (n > POST_MAX) return 'over';
+  if (POST_MAX - n <= 100) return 'near';
+  return 'ok';
+}
+
+interface ContentFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  onValueChange: (value: string) => void;
+  error?: string | null;
+  rows?: number;
+  placeholder?: string;
+  ref?: Ref<HTMLTextAreaElement>;
+  /** Visually hide the label (it is still announced). */
+  hideLabel?: boolean;
+}
+
+/**
+ * The post text with its character counter. The counter is part of the
+ * field's description; a separate live region speaks only when the count
+ * nears or passes the limit, not on every keystroke.
+ */
+export function ContentField({ id, label, value, onValueChange, error, rows = 4, placeholder, ref, hideLabel }: ContentFieldProps) {
+  const n = postLength(value);
+  const state = bucket(n);
+  const counterId = `${id}-counter`;
+  const errorId = error ? `${id}-error` : undefined;
+  const over = n - POST_MAX;
+
+  return (
+    <div className={`field${error || state === 'over' ? ' field--invalid' : ''}`}>
+      <label className={hideLabel ? 'visually-hidden' : 'field__label'} htmlFor={id}>
+        {label}
+      </label>
+      <textarea
+        id={id}
+        ref={ref}
+        className="input textarea"
+        rows={rows}
+        value={value}
+        placeholder={placeholder}
+        onChange={(event) => onValueChange(event.target.value)}
+        aria-invalid={error || state === 'over' ? true : undefined}
+        aria-describedby={[errorId, counterId].filter(Boolean).join(' ')}
+      />
+      <p id={counterId} className={`counter counter--${state}`}>
+        {formatNumber(n)} / {formatNumber(POST_MAX)}
+        <span className="visually-hidden"> characters</span>
+        {state === 'over' ? <span className="counter__over"> · {formatNumber(over)} too many</span> : null}
+      </p>
+      <p className="visually-hidden" aria-live="polite">
+        {state === 'over'
+          ? `Over the ${formatNumber(POST_MAX)} character limit.`
+          : state === 'near'
+            ? 'Fewer than 100 characters left.'
+            : ''}
+      </p>
+      {error ? (
+        <p id={errorId} className="field__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

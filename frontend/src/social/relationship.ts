@@ -1,0 +1,62 @@
+/**
+ * The connect / cancel / accept / decline / disconnect buttons as a state machine:
+ *
+ *   none ──connect──▶ outgoing_request ──cancel──▶ none
+ *     │                    (they accept) ▶ connected
+ *     └─connect (they had asked us)──▶ connected
+ *   incoming_request ──accept──▶ connected
+ *                    ──decline─▶ none
+ *   connected ──disconnect (confirmed)──▶ none
+ */
+import type { Relationship, SendRequestResponse } from '../api/types';
+
+export type RelationshipAction = 'connect' | 'cancel' | 'accept' | 'decline' | 'disconnect';
+
+/** The actions offered in each state, in the order the buttons appear. */
+export function actionsFor(relationship: Relationship): RelationshipAction[] {
+  switch (relationship) {
+    case 'none':
+      return ['connect'];
+    case 'outgoing_request':
+      return ['cancel'];
+    case 'incoming_request':
+      return ['accept', 'decline'];
+    case 'connected':
+      return ['disconnect'];
+    case 'self':
+      return [];
+  }
+}
+
+/** The state after an action succeeded. */
+export function afterAction(action: RelationshipAction, result?: SendRequestResponse): Relationship {
+  switch (action) {
+    case 'connect':
+      return result?.status === 'connected' ? 'connected' : 'outgoing_request';
+    case 'accept':
+      return 'connected';
+    case 'cancel':
+    case 'decline':
+    case 'disconnect':
+      return 'none';
+  }
+}
+
+/**
+ * What a refusal tells us about the real state, when the screen was out of
+ * date: `null` when it says nothing certain (then the screen asks the server).
+ */
+export function afterError(code: string): Relationship | 'reload' | null {
+  switch (code) {
+    case 'already_connected':
+      return 'connected';
+    case 'request_already_sent':
+      return 'outgoing_request';
+    case 'request_not_found':
+    case 'not_connected':
+    case 'connection_not_found':
+      return 'reload';
+    default:
+      return null;
+  }
+}
