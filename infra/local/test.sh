@@ -90,6 +90,35 @@ sam_env() {
     SAM_CLI_TELEMETRY=0 SAM_CLI_CONTEXT=ci "$@"
 }
 
+# The browser journeys (frontend/e2e) against a real local gateway serving the
+# built SPA on the test stack. Limits per IP are raised: every test person
+# comes from 127.0.0.1 here, unlike in the Rust tests.
+run_e2e() {
+  if [[ ! -f frontend/package.json ]]; then echo "no frontend"; return 0; fi
+  if ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" >/dev/null 2>&1; then
+    echo "error: chromium not found: install Debian's package (apt-get install -y chromium); .ci/run does" >&2
+    return 1
+  fi
+  npm --prefix frontend run build >/dev/null || return 1
+  cargo build --quiet -p local-gateway || return 1
+  local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway.log" pid rc
+  test_env GATEWAY_PORT="$port" SPA_DIR="$ROOT/frontend/dist" \
+    RATE_LIMIT_REGISTER_IP=1000/3600 RATE_LIMIT_OTP_IP=1000/3600 RATE_LIMIT_LOGIN_IP=1000/60 \
+    target/debug/local-gateway >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  CI=true E2E_BASE_URL="http://127.0.0.1:$port" SES_URL="http://127.0.0.1:$SES_PORT" \
+    npm --prefix frontend run e2e
+  rc=$?
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  [[ $rc -eq 0 ]] || echo "gateway log: $log" >&2
+  return $rc
+}
+
 # ---------------------------------------------------------------- Rust
 step cargo-fmt cargo fmt --all -- --check
 step cargo-clippy cargo clippy --workspace --all-targets -- -D warnings
@@ -99,6 +128,7 @@ stop_stack # leftovers of an interrupted run
 rm -rf "$STACK_DIR"
 if stack start; then
   step cargo-test test_env cargo test --workspace
+  step e2e run_e2e
   stop_stack
 else
   fail_step cargo-test "the test stack did not start (see above; logs in $STACK_DIR/logs/)"
