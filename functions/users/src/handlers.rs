@@ -179,8 +179,9 @@ pub async fn posts(
     } else {
         match app.store.edge(author, me).await? {
             Some(edge) => Some(edge.tag_ids),
-            // Not connected: nothing to see (and nothing to say about whether they exist).
+            // Not connected: nothing to see, if they exist at all.
             None => {
+                app.store.user(author).await?.ok_or_else(user_not_found)?;
                 return Ok(Json(PostPage {
                     posts: Vec::new(),
                     next_cursor: None,

@@ -1110,3 +1110,77 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         .await;
     assert_eq!(reply.dynamodb_requests(), 3);
 }
+
+#[tokio::test]
+async fn unknown_and_malformed_ids_are_not_found_never_errors() {
+    let stack = Stack::start().await;
+    let ann = signed_up(&stack).await;
+    let missing = "01J00000000000000000000000";
+    for (method, path, code) in [
+        (
+            Method::GET,
+            format!("/api/users/{missing}"),
+            "user_not_found",
+        ),
+        (
+            Method::GET,
+            format!("/api/users/{missing}/posts"),
+            "user_not_found",
+        ),
+        (
+            Method::GET,
+            "/api/users/nonsense".to_owned(),
+            "user_not_found",
+        ),
+        (
+            Method::GET,
+            format!("/api/posts/{missing}"),
+            "post_not_found",
+        ),
+        (
+            Method::DELETE,
+            "/api/posts/not-a-post-id".to_owned(),
+            "post_not_found",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/tags/{missing}"),
+            "tag_not_found",
+        ),
+        (
+            Method::DELETE,
+            format!("/api/connections/{missing}"),
+            "connection_not_found",
+        ),
+        (
+            Method::POST,
+            format!("/api/connections/requests/{missing}/accept"),
+            "request_not_found",
+        ),
+        (
+            Method::DELETE,
+            format!("/api/connections/requests/{missing}"),
+            "request_not_found",
+        ),
+    ] {
+        let body = (method == Method::PATCH).then(|| json!({ "name": "x" }));
+        let reply = ann.call(method.clone(), &path, body).await;
+        assert_eq!(
+            (reply.status, reply.code()),
+            (StatusCode::NOT_FOUND, code),
+            "{method} {path}: {:?}",
+            reply.body
+        );
+    }
+    let reply = ann
+        .call(
+            Method::PUT,
+            &format!("/api/connections/{missing}/tags"),
+            Some(json!({ "tag_ids": [] })),
+        )
+        .await;
+    assert_eq!(
+        (reply.status, reply.code()),
+        (StatusCode::NOT_FOUND, "connection_not_found")
+    );
+}
