@@ -211,7 +211,7 @@ pub async fn list_requests(
         }
     };
     let mut requests = app.store.requests(&caller.user_id, incoming).await?;
-    requests.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    requests.sort_by_key(|r| std::cmp::Reverse(r.created_at));
     Ok(Json(RequestList {
         requests: requests
             .into_iter()

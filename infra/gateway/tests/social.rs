@@ -688,7 +688,8 @@ async fn pages_are_full_ordered_and_cursors_are_bound_to_their_owner() {
     let everything = all_ids(&ann, "/api/feed").await;
     assert_eq!(everything.len(), 13);
     let mut sorted = everything.clone();
-    sorted.sort_by(|a, b| b.cmp(a));
+    sorted.sort();
+    sorted.reverse();
     assert_eq!(everything, sorted);
     // A cursor is bound to its owner and its list.
     let foreign = bob.get(&format!("/api/feed?cursor={cursor}")).await;
