@@ -66,8 +66,8 @@ test: prereqs deps ## fmt, clippy, cargo test (on a throwaway stack), pytest, cf
 bench: prereqs deps ## report: latency, DynamoDB requests per call, init time, bootstrap size, bundle size
 	@infra/local/bench.sh
 
-seed: ## fill the dev table with sample data (not yet implemented)
-	@echo "make seed: not yet implemented" >&2; exit 1
+seed: prereqs ## create a demo network (12 people, connections, tags, posts) in the running `make dev` stack
+	@bash infra/local/seed.sh
 
 # ENDPOINT unset: the dev stack. ENDPOINT= (empty): real AWS, TABLE= required.
 DATA_ENV = FILE='$(FILE)' TABLE='$(TABLE)' YES='$(YES)' \

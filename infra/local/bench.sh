@@ -22,7 +22,7 @@ rm -rf "$STACK_DIR"
 "$STACK" start
 
 echo "==> building release binaries (functions and the bench)"
-cargo build --quiet --release -p auth -p users -p health -p bench
+cargo build --quiet --release -p auth -p users -p health -p connections -p tags -p posts -p feed -p bench
 
 env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
   AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$MOTO_PORT" \

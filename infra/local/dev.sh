@@ -46,8 +46,8 @@ else
   warn "frontend/package.json not found: no SPA to build, the gateway serves only the API"
 fi
 
-say "==> building the gateway (cargo build -p local-gateway)"
-cargo build -p local-gateway
+say "==> building the gateway and the demo seeder (cargo build -p local-gateway -p seed)"
+cargo build -p local-gateway -p seed
 
 gateway_pid=""
 stack_started=0
@@ -96,6 +96,20 @@ trap 'exit 143' TERM
 stack_started=1
 stack start
 
+# An empty store (first run, nothing restored) gets the demo network once the
+# gateway answers; SEED=0 turns that off.
+store_empty=0
+if [[ "${SEED:-1}" != 0 ]] && AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
+  "$ROOT/.venv/bin/python" - "$MOTO_PORT" "$TABLE_NAME" "$LOCAL_REGION" <<'PY'
+import sys, boto3
+port, table, region = sys.argv[1:]
+client = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{port}", region_name=region)
+sys.exit(0 if not client.scan(TableName=table, Limit=1).get("Items") else 1)
+PY
+then
+  store_empty=1
+fi
+
 cat >&2 <<EOF
 
   app      http://127.0.0.1:$GATEWAY_PORT/
@@ -125,4 +139,19 @@ env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
   RUST_LOG="${RUST_LOG:-info}" \
   "$GATEWAY_BIN" &
 gateway_pid=$!
+if [[ "$store_empty" == 1 ]]; then
+  (
+    for _ in $(seq 1 120); do
+      curl -fsS "http://127.0.0.1:$GATEWAY_PORT/api/health" >/dev/null 2>&1 && break
+      sleep 0.5
+    done
+    say "==> the store is empty: creating the demo network (make seed; log in $STACK_DIR/logs/seed.log)"
+    if GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" SES_STORE_URL="http://127.0.0.1:$SES_PORT" \
+      bash "$ROOT/infra/local/seed.sh" >"$STACK_DIR/logs/seed.log" 2>&1; then
+      tail -n 6 "$STACK_DIR/logs/seed.log" >&2
+    else
+      warn "the demo network could not be created; see $STACK_DIR/logs/seed.log"
+    fi
+  ) &
+fi
 wait "$gateway_pid"

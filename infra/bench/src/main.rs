@@ -3,10 +3,13 @@
 //! 1. latency (p50/p99) of sign-in (argon2 included) and `me` through the
 //!    local gateway against moto, with the share spent in the store (from the
 //!    functions' `Server-Timing`) and the DynamoDB requests per call;
-//! 2. each function's init time: the release binary is started against a
+//! 2. the same for the social calls (feed page, my posts, accept, create
+//!    post) on seeded data where the reader has 100 connections with 30+
+//!    posts each (`social.rs`);
+//! 3. each function's init time: the release binary is started against a
 //!    minimal Lambda Runtime API served here, and timed from process start to
 //!    its first response;
-//! 3. each function's `bootstrap` size (stripped, arm64) where `sam build` or
+//! 4. each function's `bootstrap` size (stripped, arm64) where `sam build` or
 //!    `cargo lambda build --arm64` has produced one.
 //!
 //! Environment: as for the tests (see infra/local/test.sh); `BENCH_ROUNDS`.
@@ -21,6 +24,8 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+
+mod social;
 
 const PASSWORD: &str = "quiet-harbour-lantern-71";
 
@@ -44,9 +49,15 @@ fn summarise(name: &str, samples: &[Sample]) {
     totals.sort_by(f64::total_cmp);
     let store: f64 = samples.iter().map(|s| s.store_ms).sum::<f64>() / samples.len() as f64;
     let mean: f64 = totals.iter().sum::<f64>() / totals.len() as f64;
-    let requests = samples.iter().map(|s| s.requests).max().unwrap_or(0);
+    let most = samples.iter().map(|s| s.requests).max().unwrap_or(0);
+    let least = samples.iter().map(|s| s.requests).min().unwrap_or(0);
+    let requests = if least == most {
+        most.to_string()
+    } else {
+        format!("{least}–{most}")
+    };
     println!(
-        "| {name:<28} | {:>5} | {:>8.2} | {:>8.2} | {:>9.2} | {:>9.2} | {:>11} |",
+        "| {name:<28} | {:>5} | {:>8.2} | {:>8.2} | {:>9.2} | {:>11.2} | {:>17} |",
         samples.len(),
         percentile(&totals, 0.50),
         percentile(&totals, 0.99),
@@ -94,7 +105,23 @@ async fn timed(request: reqwest::RequestBuilder) -> (Sample, Value) {
     )
 }
 
-async fn latency(rounds: usize) {
+/// The in-process gateway every measured call goes through.
+pub(crate) struct Gateway {
+    base: String,
+    app: shared::App,
+    client: reqwest::Client,
+}
+
+fn table_header() {
+    println!(
+        "| call                         | n     | p50 ms   | p99 ms   | store ms  | our code ms | DynamoDB requests |"
+    );
+    println!(
+        "|------------------------------|-------|----------|----------|-----------|-------------|-------------------|"
+    );
+}
+
+async fn start_gateway() -> Gateway {
     let mut config =
         shared::config::Config::from_env().expect("configuration (run through make bench)");
     config.expose_metrics = true;
@@ -119,7 +146,15 @@ async fn latency(rounds: usize) {
         .await
         .unwrap();
     });
-    let client = reqwest::Client::new();
+    Gateway {
+        base,
+        app,
+        client: reqwest::Client::new(),
+    }
+}
+
+async fn latency(gateway: &Gateway, rounds: usize) {
+    let (base, client) = (&gateway.base, &gateway.client);
 
     // One account, made through the real sign-up path.
     let suffix = format!("{:x}", rand::random::<u32>());
@@ -203,12 +238,7 @@ async fn latency(rounds: usize) {
     }
 
     println!("## Latency through the local gateway (moto on loopback)\n");
-    println!(
-        "| call                         | n     | p50 ms   | p99 ms   | store ms  | our code ms | DynamoDB requests |"
-    );
-    println!(
-        "|------------------------------|-------|----------|----------|-----------|-----------|-------------|"
-    );
+    table_header();
     summarise("POST /api/auth/login", &login);
     summarise("GET /api/auth/me", &me);
     summarise("GET /api/users/search", &search);
@@ -311,12 +341,20 @@ async fn cold_starts() {
     println!(
         "\n## Function init (process start → first response served), release build of this machine\n"
     );
-    println!("| function | first request      | init ms (min of 5) | stripped arm64 bootstrap |");
-    println!("|----------|--------------------|--------------------|--------------------------|");
+    println!(
+        "| function    | first request         | init ms (min of 5) | stripped arm64 bootstrap |"
+    );
+    println!(
+        "|-------------|-----------------------|--------------------|--------------------------|"
+    );
     let root = repo_root();
     for (function, logical, route) in [
         ("auth", "AuthFunction", "GET /api/auth/me"),
         ("users", "UsersFunction", "GET /api/users/search"),
+        ("connections", "ConnectionsFunction", "GET /api/connections"),
+        ("tags", "TagsFunction", "GET /api/tags"),
+        ("posts", "PostsFunction", "GET /api/posts/mine"),
+        ("feed", "FeedFunction", "GET /api/feed"),
         ("health", "HealthFunction", "GET /api/health"),
     ] {
         let binary = root.join("target/release").join(function);
@@ -342,7 +380,7 @@ async fn cold_starts() {
             || "not built (make lambda-build)".to_owned(),
             |m| format!("{:.2} MB", m.len() as f64 / 1_048_576.0),
         );
-        println!("| {function:<8} | {route:<18} | {init:>18} | {size:>24} |");
+        println!("| {function:<11} | {route:<21} | {init:>18} | {size:>24} |");
     }
     println!(
         "\nTargets: init under 50 ms, bootstrap under 8 MB. In Lambda, init adds the runtime's own start and, for auth/users, the Secrets Manager read."
@@ -355,6 +393,8 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    latency(rounds).await;
+    let gateway = start_gateway().await;
+    latency(&gateway, rounds).await;
+    social::bench(&gateway, rounds).await;
     cold_starts().await;
 }
