@@ -127,7 +127,7 @@ printf '\n==> [test-stack] moto on :%s, SES on :%s, table %s\n' "$MOTO_PORT" "$S
 stop_stack # leftovers of an interrupted run
 rm -rf "$STACK_DIR"
 if stack start; then
-  step cargo-test test_env cargo test --workspace
+  step cargo-test test_env cargo test --workspace --no-fail-fast
   step e2e run_e2e
   stop_stack
 else
