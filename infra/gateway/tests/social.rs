@@ -824,6 +824,25 @@ async fn the_cap_holds_for_requests_and_accepts() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    // Accepting someone who reached the cap since asking: their limit, not mine.
+    let erin = signed_up(&stack).await;
+    let fred = signed_up(&stack).await;
+    erin.post("/api/connections/requests", json!({ "user_id": fred.id }))
+        .await;
+    let g = signed_up(&stack).await;
+    let h = signed_up(&stack).await;
+    connect(&g, &erin).await;
+    connect(&h, &erin).await;
+    let reply = fred
+        .post(
+            &format!("/api/connections/requests/{}/accept", erin.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (reply.status, reply.code()),
+        (StatusCode::CONFLICT, "their_connection_limit_reached")
+    );
     others[0]
         .post(
             "/api/connections/requests",
@@ -1101,6 +1120,37 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.dynamodb_requests(), 4);
+    // At most 100 pending outgoing requests: Dan asks 100 of Ann's connections
+    // (through the store, to keep the test quick), then once more through the API.
+    let dan = signed_up(&stack).await;
+    let dan_record = stack.app.store.user(&dan.id).await.unwrap().unwrap();
+    let connections = ann.get("/api/connections").await;
+    for connection in connections.body["connections"].as_array().unwrap() {
+        let other = stack
+            .app
+            .store
+            .user(connection["user"]["id"].as_str().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        stack
+            .app
+            .store
+            .send_request(&dan_record, &other, 100, Timestamp::now())
+            .await
+            .unwrap();
+    }
+    let reply = dan
+        .post("/api/connections/requests", json!({ "user_id": bob.id }))
+        .await;
+    assert_eq!(
+        (reply.status, reply.code()),
+        (StatusCode::CONFLICT, "too_many_pending_requests")
+    );
+    assert_eq!(
+        stack.app.store.counts(&dan.id).await.unwrap().pending_out,
+        100
+    );
     // Disconnecting: one TransactWriteItems, then the two prunes (Query each).
     let reply = carol
         .call(
