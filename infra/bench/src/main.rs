@@ -393,8 +393,19 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let gateway = start_gateway().await;
-    latency(&gateway, rounds).await;
-    social::bench(&gateway, rounds).await;
-    cold_starts().await;
+    // BENCH_SECTIONS=latency,social,init (default: all) runs a part of the report.
+    let sections = std::env::var("BENCH_SECTIONS").unwrap_or_else(|_| "latency,social,init".into());
+    let wants = |name: &str| sections.split(',').any(|s| s.trim() == name);
+    if wants("latency") || wants("social") {
+        let gateway = start_gateway().await;
+        if wants("latency") {
+            latency(&gateway, rounds).await;
+        }
+        if wants("social") {
+            social::bench(&gateway, rounds).await;
+        }
+    }
+    if wants("init") {
+        cold_starts().await;
+    }
 }
