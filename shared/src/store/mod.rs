@@ -553,19 +553,26 @@ impl Store {
         Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
+    /// Deletes items by key: BatchWriteItem per 25.
     pub(crate) async fn batch_delete(&self, keys_to_delete: Vec<Item>) -> Result<(), StoreError> {
-        // 25 is DynamoDB's limit per BatchWriteItem (moto accepts more; AWS does not).
-        for chunk in keys_to_delete.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|key| {
-                    DeleteRequest::builder()
-                        .set_key(Some(key.clone()))
-                        .build()
-                        .map(|delete| WriteRequest::builder().delete_request(delete).build())
-                        .map_err(build_error)
-                })
-                .collect::<Result<_, _>>()?;
+        let requests = keys_to_delete
+            .into_iter()
+            .map(|key| {
+                DeleteRequest::builder()
+                    .set_key(Some(key))
+                    .build()
+                    .map(|delete| WriteRequest::builder().delete_request(delete).build())
+                    .map_err(build_error)
+            })
+            .collect::<Result<_, _>>()?;
+        self.batch_write(requests).await
+    }
+
+    /// Sends writes in BatchWriteItem calls of 25 (DynamoDB's limit; moto
+    /// accepts more, AWS does not), retrying unprocessed items with backoff.
+    pub(crate) async fn batch_write(&self, writes: Vec<WriteRequest>) -> Result<(), StoreError> {
+        for chunk in writes.chunks(25) {
+            let mut requests = chunk.to_vec();
             let mut attempt = 0;
             while !requests.is_empty() {
                 let output = self

@@ -305,40 +305,19 @@ impl Store {
         Ok(found)
     }
 
+    /// Puts items: BatchWriteItem per 25.
     async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
-        for chunk in items.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|item| {
-                    PutRequest::builder()
-                        .set_item(Some(item.clone()))
-                        .build()
-                        .map(|put| WriteRequest::builder().put_request(put).build())
-                        .map_err(build_error)
-                })
-                .collect::<Result<_, _>>()?;
-            let mut attempt = 0;
-            while !requests.is_empty() {
-                let output = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, requests)
-                    .send()
-                    .await?;
-                requests = output
-                    .unprocessed_items
-                    .and_then(|mut u| u.remove(&self.table))
-                    .unwrap_or_default();
-                attempt += 1;
-                if !requests.is_empty() {
-                    if attempt >= 8 {
-                        return Err(StoreError::Throttled);
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(25 << attempt)).await;
-                }
-            }
-        }
-        Ok(())
+        let requests = items
+            .into_iter()
+            .map(|item| {
+                PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map(|put| WriteRequest::builder().put_request(put).build())
+                    .map_err(build_error)
+            })
+            .collect::<Result<_, _>>()?;
+        self.batch_write(requests).await
     }
 
     // ---- people and relationships ----------------------------------------
