@@ -63,10 +63,8 @@ stack-status: ## show whether the emulators are running
 test: prereqs deps ## fmt, clippy, cargo test (on a throwaway stack), pytest, cfn-lint, sam validate, frontend checks
 	@bash infra/local/test.sh
 
-FUNCTIONS := auth users connections tags posts feed health
-lambda-build: prereqs $(VENV_STAMP) ## build every function's arm64 bootstrap (cargo-lambda + zig) into target/lambda/<function>/
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" AWS_LC_SYS_NO_JITTER_ENTROPY=1 cargo lambda build --release --arm64 $(addprefix -p ,$(FUNCTIONS))
-	@for f in $(FUNCTIONS); do printf '%-12s %s bytes\n' "$$f" "$$(stat -c %s target/lambda/$$f/bootstrap)"; done
+lambda-build: prereqs $(VENV_STAMP) ## sam build: every function's arm64 bootstrap (cargo-lambda + zig) into .aws-sam/build/
+	@bash infra/local/lambda-build.sh
 
 bench: prereqs deps ## report: latency, DynamoDB requests per call, init time, bootstrap size, bundle size
 	@infra/local/bench.sh

@@ -160,7 +160,7 @@ def test_deploy_script_steps():
     text = cfn.DEPLOY_SH.read_text(encoding="utf-8")
     text = text[text.index("# ---------------------------------------------------------------- backend") :]
     steps = [
-        "sam build --config-env",
+        "lambda-build.sh\" --config-env",  # sam build (infra/local/lambda-build.sh)
         "sam deploy --config-env",
         "npm --prefix frontend run build",
         '--cache-control "public, max-age=31536000, immutable"',

@@ -743,7 +743,9 @@ def test_samconfig(samconfig):
         assert deploy["region"], env
         assert f'Stage="{stack.rsplit("-", 1)[1]}"' in deploy["parameter_overrides"], env
         build = samconfig[env]["build"]["parameters"]
-        assert build["parallel"] is False and build["cached"] is True, env
+        # One cargo target dir: parallel builds would wait on its lock. SAM's
+        # cache would hash the workspace root (target/ included) per function.
+        assert build["parallel"] is False and build["cached"] is False, env
         assert build["beta_features"] is True, f"{env}: rust-cargolambda is a SAM CLI beta feature"
         assert samconfig[env]["validate"]["parameters"]["lint"] is True, env
 

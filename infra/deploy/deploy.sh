@@ -194,7 +194,7 @@ if ((SPA_ONLY)); then
   say "--spa-only: the stack stays as it is"
 elif [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   say "sam build (cargo-lambda, arm64)"
-  sam build --config-env "$ENV_NAME" --template template.yaml
+  bash "$ROOT/infra/local/lambda-build.sh" --config-env "$ENV_NAME"
 fi
 
 CONFIRM=()

@@ -143,6 +143,8 @@ step pytest "$VENV_BIN/pytest" -q "${pytest_dirs[@]}"
 if [[ -f "$TEMPLATE" ]]; then
   step cfn-lint "$VENV_BIN/cfn-lint" "$TEMPLATE"
   step sam-validate sam_env "$VENV_BIN/sam" validate --lint --template "$TEMPLATE"
+  # The real Lambda build (arm64, as deployed); cached after the first run.
+  step sam-build sam_env bash infra/local/lambda-build.sh
 else
   fail_step cfn-lint "template.yaml not found"
   fail_step sam-validate "template.yaml not found"

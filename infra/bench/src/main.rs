@@ -9,8 +9,9 @@
 //! 3. each function's init time: the release binary is started against a
 //!    minimal Lambda Runtime API served here, and timed from process start to
 //!    its first response;
-//! 4. each function's `bootstrap` size (stripped, arm64) where `sam build` or
-//!    `cargo lambda build --arm64` has produced one.
+//! 4. each function's CPU per request, peak memory (the basis of its
+//!    MemorySize) and `bootstrap` size (stripped, arm64) where `sam build`
+//!    (`make lambda-build`, a step of `make test`) has produced one.
 //!
 //! Environment: as for the tests (see infra/local/test.sh); `BENCH_ROUNDS`.
 
@@ -251,15 +252,30 @@ async fn latency(gateway: &Gateway, rounds: usize) {
 
 // ---- init time: a minimal Lambda Runtime API ------------------------------
 
+/// The part of the Lambda Runtime API a function uses: it hands out `events`
+/// in order (and then keeps the function waiting, as an idle sandbox does)
+/// and reports when each response arrives.
 #[derive(Clone)]
 struct Runtime {
-    event: Value,
+    events: std::sync::Arc<Vec<Value>>,
+    next: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     served: mpsc::Sender<Instant>,
 }
 
 async fn next_invocation(State(runtime): State<Runtime>) -> (HeaderMap, axum::Json<Value>) {
+    let index = runtime
+        .next
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let Some(event) = runtime.events.get(index).cloned() else {
+        // No more work: park the long poll until the process is killed.
+        std::future::pending::<()>().await;
+        unreachable!()
+    };
     let mut headers = HeaderMap::new();
-    headers.insert("lambda-runtime-aws-request-id", "bench-1".parse().unwrap());
+    headers.insert(
+        "lambda-runtime-aws-request-id",
+        format!("bench-{index}").parse().unwrap(),
+    );
     let deadline = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -279,7 +295,7 @@ async fn next_invocation(State(runtime): State<Runtime>) -> (HeaderMap, axum::Js
         "lambda-runtime-trace-id",
         "Root=1-00000000-000000000000000000000000".parse().unwrap(),
     );
-    (headers, axum::Json(runtime.event.clone()))
+    (headers, axum::Json(event))
 }
 
 async fn invocation_response(
@@ -290,8 +306,42 @@ async fn invocation_response(
     "{}"
 }
 
-async fn init_time(binary: &Path, event: Value) -> Option<Duration> {
-    let (served, mut first) = mpsc::channel(4);
+/// What one run of a function binary measured.
+struct Run {
+    /// Process start → first response.
+    init: Duration,
+    /// CPU time (user + system) the process had used when its first response
+    /// arrived: the CPU-bound part of a cold start.
+    init_cpu: Duration,
+    /// CPU time per event after the first.
+    cpu_per_later_event: Option<Duration>,
+    /// Peak resident memory over the run (VmHWM).
+    peak_rss_kib: Option<u64>,
+}
+
+/// CPU time the process has used so far (`/proc/<pid>/schedstat`, in ns).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Starts `binary` against a Runtime API serving `events`, waits for every
+/// response and measures the run.
+async fn run_function(binary: &Path, events: Vec<Value>) -> Option<Run> {
+    let count = events.len();
+    let (served, mut responses) = mpsc::channel(count.max(1));
+    let runtime = Runtime {
+        events: std::sync::Arc::new(events),
+        next: Default::default(),
+        served,
+    };
     let router = Router::new()
         .route("/2018-06-01/runtime/invocation/next", get(next_invocation))
         .route(
@@ -303,7 +353,7 @@ async fn init_time(binary: &Path, event: Value) -> Option<Duration> {
             post(invocation_response),
         )
         .route("/2018-06-01/runtime/init/error", post(|| async { "{}" }))
-        .with_state(Runtime { event, served });
+        .with_state(runtime);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.ok()?;
     let address = listener.local_addr().ok()?;
     let server = tokio::spawn(async move { axum::serve(listener, router).await });
@@ -314,22 +364,44 @@ async fn init_time(binary: &Path, event: Value) -> Option<Duration> {
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         .env("RUST_LOG", "warn")
+        // The sizing run signs in many times from one address.
+        .env("RATE_LIMIT_LOGIN_IP", "10000/60")
         .kill_on_drop(true)
         .spawn()
         .ok()?;
-    let served_at = tokio::time::timeout(Duration::from_secs(20), first.recv())
-        .await
-        .ok()??;
+    let pid = child.id()?;
+    let limit = Duration::from_secs(60);
+    let first = tokio::time::timeout(limit, responses.recv()).await.ok()??;
+    let init_cpu = cpu_time(pid)?;
+    for _ in 1..count {
+        tokio::time::timeout(limit, responses.recv()).await.ok()??;
+    }
+    let total_cpu = cpu_time(pid)?;
+    let peak = peak_rss_kib(pid);
     let _ = child.kill().await;
     server.abort();
-    Some(served_at - started)
+    Some(Run {
+        init: first - started,
+        init_cpu,
+        cpu_per_later_event: (count > 1).then(|| (total_cpu - init_cpu) / (count as u32 - 1)),
+        peak_rss_kib: peak,
+    })
 }
 
-fn event(route_key: &str) -> Value {
+/// A payload-2.0 event for `route_key`, optionally signed in and with a body.
+fn event(route_key: &str, token: Option<&str>, body: Option<Value>) -> Value {
     let (method, path) = route_key.split_once(' ').unwrap();
+    let mut headers = json!({ "host": "bench.local" });
+    if let Some(token) = token {
+        headers["authorization"] = json!(format!("Bearer {token}"));
+    }
+    if body.is_some() {
+        headers["content-type"] = json!("application/json");
+    }
     json!({
         "version": "2.0", "routeKey": route_key, "rawPath": path, "rawQueryString": "",
-        "headers": { "host": "bench.local" },
+        "headers": headers,
+        "body": body.map(|b| b.to_string()),
         "requestContext": { "accountId": "000000000000", "apiId": "bench", "domainName": "bench.local",
             "http": { "method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench" },
             "requestId": "bench-1", "routeKey": route_key, "stage": "$default", "time": "28/Nov/2026:00:00:00 +0000", "timeEpoch": 0 },
@@ -337,53 +409,102 @@ fn event(route_key: &str) -> Value {
     })
 }
 
+/// Lambda gives a function CPU in proportion to its memory: one full vCPU
+/// at 1,769 MB. A CPU-bound step that takes `cpu` on one core here takes
+/// about `cpu × 1769 / memory` there (lower bound: Lambda's cores are not
+/// faster than this machine's).
+fn at_memory(cpu: Duration, memory_mb: u32) -> f64 {
+    cpu.as_secs_f64() * 1000.0 * 1769.0 / f64::from(memory_mb.min(1769))
+}
+
+/// The MemorySize each function has in template.yaml.
+fn template_memory(logical: &str) -> Option<u32> {
+    let template = std::fs::read_to_string(repo_root().join("template.yaml")).ok()?;
+    let section = template.split(&format!("\n  {logical}:\n")).nth(1)?;
+    let line = section.lines().find(|l| l.trim_start().starts_with("MemorySize:"))?;
+    line.split(':').nth(1)?.trim().parse().ok()
+}
+
 async fn cold_starts() {
-    println!(
-        "\n## Function init (process start → first response served), release build of this machine\n"
-    );
-    println!(
-        "| function    | first request         | init ms (min of 5) | stripped arm64 bootstrap |"
-    );
-    println!(
-        "|-------------|-----------------------|--------------------|--------------------------|"
-    );
+    const SIZING_EVENTS: usize = 20;
     let root = repo_root();
-    for (function, logical, route) in [
-        ("auth", "AuthFunction", "GET /api/auth/me"),
-        ("users", "UsersFunction", "GET /api/users/search"),
-        ("connections", "ConnectionsFunction", "GET /api/connections"),
-        ("tags", "TagsFunction", "GET /api/tags"),
-        ("posts", "PostsFunction", "GET /api/posts/mine"),
-        ("feed", "FeedFunction", "GET /api/feed"),
-        ("health", "HealthFunction", "GET /api/health"),
+    // A signed-in caller for the sizing runs (a random user: the functions
+    // answer from empty lists, after verifying the token and reading the table).
+    let secret = std::env::var("APP_SECRET").unwrap_or_default();
+    let keys = shared::auth::Keys::new(&secret, Duration::from_secs(900));
+    let token = keys.issue_access(
+        &shared::domain::session::new_id(),
+        &shared::domain::session::new_id(),
+        shared::domain::Timestamp::now(),
+    );
+    let login = json!({ "username": format!("nobody{}", rand::random::<u32>()), "password": PASSWORD });
+
+    println!(
+        "\n## Functions: init, CPU and memory (release build of this machine; stripped arm64 size from the Lambda build)\n"
+    );
+    println!(
+        "| function    | sizing request ({SIZING_EVENTS}×)      | init ms (min of 5) | init CPU ms | CPU ms / request | peak RSS MiB | MemorySize | init CPU at that size | bootstrap |"
+    );
+    println!(
+        "|-------------|----------------------------|--------------------|-------------|------------------|--------------|------------|-----------------------|-----------|"
+    );
+    for (function, logical, route, signed_in, body) in [
+        ("auth", "AuthFunction", "POST /api/auth/login", false, Some(login)),
+        ("users", "UsersFunction", "GET /api/users/search", true, None),
+        ("connections", "ConnectionsFunction", "GET /api/connections", true, None),
+        ("tags", "TagsFunction", "GET /api/tags", true, None),
+        ("posts", "PostsFunction", "GET /api/posts/mine", true, None),
+        ("feed", "FeedFunction", "GET /api/feed", true, None),
+        ("health", "HealthFunction", "GET /api/health", false, None),
     ] {
         let binary = root.join("target/release").join(function);
-        let mut best: Option<Duration> = None;
+        let sizing_event = event(route, signed_in.then_some(token.as_str()), body);
+        let mut best: Option<Run> = None;
+        let mut sizing: Option<Run> = None;
         if binary.exists() {
             for _ in 0..5 {
-                if let Some(t) = init_time(&binary, event(route)).await {
-                    best = Some(best.map_or(t, |b| b.min(t)));
+                if let Some(run) = run_function(&binary, vec![sizing_event.clone()]).await {
+                    if best.as_ref().is_none_or(|b| run.init < b.init) {
+                        best = Some(run);
+                    }
                 }
             }
+            // One run serving the sizing request repeatedly: CPU per request
+            // and peak memory (argon2's 19 MiB for auth).
+            sizing = run_function(&binary, vec![sizing_event; SIZING_EVENTS + 1]).await;
         }
-        let init = best.map_or_else(
-            || "not built (cargo build --release)".to_owned(),
-            |d| format!("{:.1}", d.as_secs_f64() * 1000.0),
+        let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+        let (init, init_cpu) = best.as_ref().map_or_else(
+            || ("not built".to_owned(), "-".to_owned()),
+            |run| (ms(run.init), ms(run.init_cpu)),
         );
-        let size = [
-            root.join(".aws-sam/build").join(logical).join("bootstrap"),
-            root.join("target/lambda").join(function).join("bootstrap"),
-        ]
-        .iter()
-        .find_map(|p| std::fs::metadata(p).ok())
-        .map_or_else(
-            || "not built (make lambda-build)".to_owned(),
-            |m| format!("{:.2} MB", m.len() as f64 / 1_048_576.0),
+        let per_request = sizing
+            .as_ref()
+            .and_then(|r| r.cpu_per_later_event)
+            .map_or("-".to_owned(), ms);
+        let peak = sizing
+            .as_ref()
+            .and_then(|r| r.peak_rss_kib)
+            .map_or("-".to_owned(), |kib| format!("{:.1}", kib as f64 / 1024.0));
+        let memory = template_memory(logical);
+        let projected = match (&best, memory) {
+            (Some(run), Some(mb)) => format!("{:.0} ms", at_memory(run.init_cpu, mb)),
+            _ => "-".to_owned(),
+        };
+        let size = std::fs::metadata(root.join(".aws-sam/build").join(logical).join("bootstrap"))
+            .map_or_else(
+            || "not built".to_owned(),
+            |m| format!("{:.2} MiB", m.len() as f64 / 1_048_576.0),
         );
-        println!("| {function:<11} | {route:<21} | {init:>18} | {size:>24} |");
+        let memory = memory.map_or("-".to_owned(), |mb| format!("{mb} MB"));
+        println!(
+            "| {function:<11} | {route:<26} | {init:>18} | {init_cpu:>11} | {per_request:>16} | {peak:>12} | {memory:>10} | {projected:>21} | {size:>9} |"
+        );
     }
     println!(
-        "\nTargets: init under 50 ms, bootstrap under 8 MB. In Lambda, init adds the runtime's own start and, for auth/users, the Secrets Manager read."
+        "\nCPU is the process's own (/proc/<pid>/schedstat). Lambda gives one vCPU at 1,769 MB and a proportional share below it, so a CPU-bound step takes about CPU × 1769 / MemorySize there; \"init CPU at that size\" applies that to the measured init CPU. \
+        Peak RSS is VmHWM after the sizing run. Bootstraps come from `sam build` (.aws-sam/build; `make lambda-build`). \
+        Targets: init under 50 ms, bootstrap under 8 MB. In Lambda, auth and the signed-in functions also read the app secret from Secrets Manager at init."
     );
 }
 
