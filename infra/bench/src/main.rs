@@ -421,7 +421,9 @@ fn at_memory(cpu: Duration, memory_mb: u32) -> f64 {
 fn template_memory(logical: &str) -> Option<u32> {
     let template = std::fs::read_to_string(repo_root().join("template.yaml")).ok()?;
     let section = template.split(&format!("\n  {logical}:\n")).nth(1)?;
-    let line = section.lines().find(|l| l.trim_start().starts_with("MemorySize:"))?;
+    let line = section
+        .lines()
+        .find(|l| l.trim_start().starts_with("MemorySize:"))?;
     line.split(':').nth(1)?.trim().parse().ok()
 }
 
@@ -437,7 +439,8 @@ async fn cold_starts() {
         &shared::domain::session::new_id(),
         shared::domain::Timestamp::now(),
     );
-    let login = json!({ "username": format!("nobody{}", rand::random::<u32>()), "password": PASSWORD });
+    let login =
+        json!({ "username": format!("nobody{}", rand::random::<u32>()), "password": PASSWORD });
 
     println!(
         "\n## Functions: init, CPU and memory (release build of this machine; stripped arm64 size from the Lambda build)\n"
@@ -449,9 +452,27 @@ async fn cold_starts() {
         "|-------------|----------------------------|--------------------|-------------|------------------|--------------|------------|-----------------------|-----------|"
     );
     for (function, logical, route, signed_in, body) in [
-        ("auth", "AuthFunction", "POST /api/auth/login", false, Some(login)),
-        ("users", "UsersFunction", "GET /api/users/search", true, None),
-        ("connections", "ConnectionsFunction", "GET /api/connections", true, None),
+        (
+            "auth",
+            "AuthFunction",
+            "POST /api/auth/login",
+            false,
+            Some(login),
+        ),
+        (
+            "users",
+            "UsersFunction",
+            "GET /api/users/search",
+            true,
+            None,
+        ),
+        (
+            "connections",
+            "ConnectionsFunction",
+            "GET /api/connections",
+            true,
+            None,
+        ),
         ("tags", "TagsFunction", "GET /api/tags", true, None),
         ("posts", "PostsFunction", "GET /api/posts/mine", true, None),
         ("feed", "FeedFunction", "GET /api/feed", true, None),
@@ -493,9 +514,9 @@ async fn cold_starts() {
         };
         let size = std::fs::metadata(root.join(".aws-sam/build").join(logical).join("bootstrap"))
             .map_or_else(
-            || "not built".to_owned(),
-            |m| format!("{:.2} MiB", m.len() as f64 / 1_048_576.0),
-        );
+                |_| "not built".to_owned(),
+                |m| format!("{:.2} MiB", m.len() as f64 / 1_048_576.0),
+            );
         let memory = memory.map_or("-".to_owned(), |mb| format!("{mb} MB"));
         println!(
             "| {function:<11} | {route:<26} | {init:>18} | {init_cpu:>11} | {per_request:>16} | {peak:>12} | {memory:>10} | {projected:>21} | {size:>9} |"
