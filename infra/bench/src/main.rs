@@ -259,7 +259,7 @@ async fn latency(gateway: &Gateway, rounds: usize) {
 struct Runtime {
     events: std::sync::Arc<Vec<Value>>,
     next: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    served: mpsc::Sender<Instant>,
+    served: mpsc::Sender<(Instant, u16)>,
 }
 
 async fn next_invocation(State(runtime): State<Runtime>) -> (HeaderMap, axum::Json<Value>) {
@@ -301,8 +301,15 @@ async fn next_invocation(State(runtime): State<Runtime>) -> (HeaderMap, axum::Js
 async fn invocation_response(
     State(runtime): State<Runtime>,
     UrlPath(_id): UrlPath<String>,
+    body: axum::body::Bytes,
 ) -> &'static str {
-    let _ = runtime.served.send(Instant::now()).await;
+    let at = Instant::now();
+    // A payload-2.0 response: {"statusCode": 200, ...}; 0 for an error report.
+    let status = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["statusCode"].as_u64())
+        .unwrap_or(0) as u16;
+    let _ = runtime.served.send((at, status)).await;
     "{}"
 }
 
@@ -317,13 +324,20 @@ struct Run {
     cpu_per_later_event: Option<Duration>,
     /// Peak resident memory over the run (VmHWM).
     peak_rss_kib: Option<u64>,
+    /// The HTTP status of the last response (proof the request did its work).
+    last_status: u16,
 }
 
-/// CPU time the process has used so far (`/proc/<pid>/schedstat`, in ns).
+/// CPU time the process's threads have used so far (the sum of
+/// `/proc/<pid>/task/*/schedstat`, in ns: argon2 runs on tokio's blocking
+/// threads, which stay alive between requests).
 fn cpu_time(pid: u32) -> Option<Duration> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
+    let mut total = 0u64;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let text = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += text.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
 }
 
 fn peak_rss_kib(pid: u32) -> Option<u64> {
@@ -334,7 +348,7 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
 
 /// Starts `binary` against a Runtime API serving `events`, waits for every
 /// response and measures the run.
-async fn run_function(binary: &Path, events: Vec<Value>) -> Option<Run> {
+async fn run_function(binary: &Path, env: &[(String, String)], events: Vec<Value>) -> Option<Run> {
     let count = events.len();
     let (served, mut responses) = mpsc::channel(count.max(1));
     let runtime = Runtime {
@@ -366,15 +380,16 @@ async fn run_function(binary: &Path, events: Vec<Value>) -> Option<Run> {
         .env("RUST_LOG", "warn")
         // The sizing run signs in many times from one address.
         .env("RATE_LIMIT_LOGIN_IP", "10000/60")
+        .envs(env.iter().cloned())
         .kill_on_drop(true)
         .spawn()
         .ok()?;
     let pid = child.id()?;
     let limit = Duration::from_secs(60);
-    let first = tokio::time::timeout(limit, responses.recv()).await.ok()??;
+    let (first, mut last_status) = tokio::time::timeout(limit, responses.recv()).await.ok()??;
     let init_cpu = cpu_time(pid)?;
     for _ in 1..count {
-        tokio::time::timeout(limit, responses.recv()).await.ok()??;
+        (_, last_status) = tokio::time::timeout(limit, responses.recv()).await.ok()??;
     }
     let total_cpu = cpu_time(pid)?;
     let peak = peak_rss_kib(pid);
@@ -385,12 +400,16 @@ async fn run_function(binary: &Path, events: Vec<Value>) -> Option<Run> {
         init_cpu,
         cpu_per_later_event: (count > 1).then(|| (total_cpu - init_cpu) / (count as u32 - 1)),
         peak_rss_kib: peak,
+        last_status,
     })
 }
 
-/// A payload-2.0 event for `route_key`, optionally signed in and with a body.
+/// A payload-2.0 event for `route_key` ("GET /path?query"), optionally signed
+/// in and with a body.
 fn event(route_key: &str, token: Option<&str>, body: Option<Value>) -> Value {
-    let (method, path) = route_key.split_once(' ').unwrap();
+    let (method, target) = route_key.split_once(' ').unwrap();
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let route_key = format!("{method} {path}");
     let mut headers = json!({ "host": "bench.local" });
     if let Some(token) = token {
         headers["authorization"] = json!(format!("Bearer {token}"));
@@ -399,7 +418,7 @@ fn event(route_key: &str, token: Option<&str>, body: Option<Value>) -> Value {
         headers["content-type"] = json!("application/json");
     }
     json!({
-        "version": "2.0", "routeKey": route_key, "rawPath": path, "rawQueryString": "",
+        "version": "2.0", "routeKey": route_key, "rawPath": path, "rawQueryString": query,
         "headers": headers,
         "body": body.map(|b| b.to_string()),
         "requestContext": { "accountId": "000000000000", "apiId": "bench", "domainName": "bench.local",
@@ -427,6 +446,27 @@ fn template_memory(logical: &str) -> Option<u32> {
     line.split(':').nth(1)?.trim().parse().ok()
 }
 
+/// The glibc malloc settings (`MALLOC_*`) a function's template section
+/// gives it, so the measured process allocates as the deployed one does.
+fn template_malloc_env(logical: &str) -> Vec<(String, String)> {
+    let Ok(template) = std::fs::read_to_string(repo_root().join("template.yaml")) else {
+        return Vec::new();
+    };
+    let Some(section) = template.split(&format!("\n  {logical}:\n")).nth(1) else {
+        return Vec::new();
+    };
+    // The resource ends where the next top-level resource starts.
+    let section = section.split("\n\n  ").next().unwrap_or(section);
+    section
+        .lines()
+        .filter_map(|line| {
+            let (key, value) = line.trim().split_once(':')?;
+            key.starts_with("MALLOC_")
+                .then(|| (key.to_owned(), value.trim().trim_matches('"').to_owned()))
+        })
+        .collect()
+}
+
 async fn cold_starts() {
     const SIZING_EVENTS: usize = 20;
     let root = repo_root();
@@ -440,21 +480,24 @@ async fn cold_starts() {
         shared::domain::Timestamp::now(),
     );
     let login =
-        json!({ "username": format!("nobody{}", rand::random::<u32>()), "password": PASSWORD });
+        json!({ "login": format!("nobody{}", rand::random::<u32>()), "password": PASSWORD });
 
     println!(
         "\n## Functions: init, CPU and memory (release build of this machine; stripped arm64 size from the Lambda build)\n"
     );
     println!(
-        "| function    | sizing request ({SIZING_EVENTS}×)      | init ms (min of 5) | init CPU ms | CPU ms / request | peak RSS MiB | MemorySize | init CPU at that size | bootstrap |"
+        "| function    | sizing request ({SIZING_EVENTS}×)          | init ms (min of 5) | init CPU ms | CPU ms / request (status) | peak RSS MiB | MemorySize | init CPU at that size | bootstrap |"
     );
     println!(
-        "|-------------|----------------------------|--------------------|-------------|------------------|--------------|------------|-----------------------|-----------|"
+        "|-------------|--------------------------------|--------------------|-------------|---------------------------|--------------|------------|-----------------------|-----------|"
     );
-    for (function, logical, route, signed_in, body) in [
+    // (function, its resource, the first request: cheap, no I/O, so "init" is
+    // the start alone; the sizing request: the function's real work)
+    for (function, logical, first_route, sizing_route, signed_in, body) in [
         (
             "auth",
             "AuthFunction",
+            "GET /api/auth/me",
             "POST /api/auth/login",
             false,
             Some(login),
@@ -463,6 +506,7 @@ async fn cold_starts() {
             "users",
             "UsersFunction",
             "GET /api/users/search",
+            "GET /api/users/search?q=nobody",
             true,
             None,
         ),
@@ -470,39 +514,73 @@ async fn cold_starts() {
             "connections",
             "ConnectionsFunction",
             "GET /api/connections",
+            "GET /api/connections",
             true,
             None,
         ),
-        ("tags", "TagsFunction", "GET /api/tags", true, None),
-        ("posts", "PostsFunction", "GET /api/posts/mine", true, None),
-        ("feed", "FeedFunction", "GET /api/feed", true, None),
-        ("health", "HealthFunction", "GET /api/health", false, None),
+        (
+            "tags",
+            "TagsFunction",
+            "GET /api/tags",
+            "GET /api/tags",
+            true,
+            None,
+        ),
+        (
+            "posts",
+            "PostsFunction",
+            "GET /api/posts/mine",
+            "GET /api/posts/mine",
+            true,
+            None,
+        ),
+        (
+            "feed",
+            "FeedFunction",
+            "GET /api/feed",
+            "GET /api/feed",
+            true,
+            None,
+        ),
+        (
+            "health",
+            "HealthFunction",
+            "GET /api/health",
+            "GET /api/health",
+            false,
+            None,
+        ),
     ] {
+        let route = sizing_route;
         let binary = root.join("target/release").join(function);
-        let sizing_event = event(route, signed_in.then_some(token.as_str()), body);
+        let env = template_malloc_env(logical);
+        let first_event = event(first_route, None, None);
+        let sizing_event = event(sizing_route, signed_in.then_some(token.as_str()), body);
         let mut best: Option<Run> = None;
         let mut sizing: Option<Run> = None;
         if binary.exists() {
             for _ in 0..5 {
-                if let Some(run) = run_function(&binary, vec![sizing_event.clone()]).await {
+                if let Some(run) = run_function(&binary, &env, vec![first_event.clone()]).await {
                     if best.as_ref().is_none_or(|b| run.init < b.init) {
                         best = Some(run);
                     }
                 }
             }
-            // One run serving the sizing request repeatedly: CPU per request
-            // and peak memory (argon2's 19 MiB for auth).
-            sizing = run_function(&binary, vec![sizing_event; SIZING_EVENTS + 1]).await;
+            // One run serving the sizing request repeatedly after the first:
+            // CPU per request and peak memory (argon2's 19 MiB for auth).
+            let mut events = vec![first_event];
+            events.extend(std::iter::repeat_n(sizing_event, SIZING_EVENTS));
+            sizing = run_function(&binary, &env, events).await;
         }
         let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
         let (init, init_cpu) = best.as_ref().map_or_else(
             || ("not built".to_owned(), "-".to_owned()),
             |run| (ms(run.init), ms(run.init_cpu)),
         );
-        let per_request = sizing
-            .as_ref()
-            .and_then(|r| r.cpu_per_later_event)
-            .map_or("-".to_owned(), ms);
+        let per_request = sizing.as_ref().map_or("-".to_owned(), |r| {
+            let cpu = r.cpu_per_later_event.map_or("-".to_owned(), ms);
+            format!("{cpu} ({})", r.last_status)
+        });
         let peak = sizing
             .as_ref()
             .and_then(|r| r.peak_rss_kib)
@@ -519,11 +597,11 @@ async fn cold_starts() {
             );
         let memory = memory.map_or("-".to_owned(), |mb| format!("{mb} MB"));
         println!(
-            "| {function:<11} | {route:<26} | {init:>18} | {init_cpu:>11} | {per_request:>16} | {peak:>12} | {memory:>10} | {projected:>21} | {size:>9} |"
+            "| {function:<11} | {route:<30} | {init:>18} | {init_cpu:>11} | {per_request:>25} | {peak:>12} | {memory:>10} | {projected:>21} | {size:>9} |"
         );
     }
     println!(
-        "\nCPU is the process's own (/proc/<pid>/schedstat). Lambda gives one vCPU at 1,769 MB and a proportional share below it, so a CPU-bound step takes about CPU × 1769 / MemorySize there; \"init CPU at that size\" applies that to the measured init CPU. \
+        "\nCPU is the sum over the process's threads (/proc/<pid>/task/*/schedstat). Lambda gives one vCPU at 1,769 MB and a proportional share below it, so a CPU-bound step takes about CPU × 1769 / MemorySize there; \"init CPU at that size\" applies that to the measured init CPU. \
         Peak RSS is VmHWM after the sizing run. Bootstraps come from `sam build` (.aws-sam/build; `make lambda-build`). \
         Targets: init under 50 ms, bootstrap under 8 MB. In Lambda, auth and the signed-in functions also read the app secret from Secrets Manager at init."
     );
