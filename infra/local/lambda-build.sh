@@ -38,9 +38,12 @@ if ! rustc --print target-libdir --target "$TARGET" 2>/dev/null | xargs -r test 
   fi
 fi
 
-# aws-lc (the SDK's TLS crypto) otherwise adds ~50 ms to every cold start
-# gathering jitter entropy; Lambda's getrandom is enough.
-export AWS_LC_SYS_NO_JITTER_ENTROPY=1
+# No AWS_LC_SYS_NO_JITTER_ENTROPY here: the SDK uses rustls with ring (see
+# shared/src/app.rs), so aws-lc is not built; `cargo tree -i aws-lc-sys` stays empty.
+if cargo tree --quiet -e normal -i aws-lc-sys >/dev/null 2>&1; then
+  echo "error: aws-lc-sys is back in the dependency tree (cargo tree -i aws-lc-sys): an AWS SDK crate probably has its default-https-client feature on again" >&2
+  exit 1
+fi
 export SAM_CLI_TELEMETRY=0
 # sam build reads no credentials, but the SDK it embeds wants a region.
 export AWS_REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$LOCAL_REGION}}"

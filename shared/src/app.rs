@@ -43,6 +43,20 @@ pub enum StartupError {
     Secret(String),
 }
 
+/// The HTTP client every AWS SDK client shares: hyper + rustls with the *ring*
+/// crypto provider (plain HTTP too, for the local emulators). The SDK's
+/// default is rustls with aws-lc, a large C library: ring keeps each
+/// bootstrap smaller and the arm64 build shorter; TLS to AWS endpoints needs
+/// nothing aws-lc has and ring lacks.
+pub fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls;
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https()
+}
+
 impl App {
     /// Reads the environment, loads AWS settings and the secret.
     pub async fn from_env() -> Result<Self, StartupError> {
@@ -52,7 +66,10 @@ impl App {
     /// Builds the state from an explicit configuration (the local gateway and
     /// tests use this to vary limits).
     pub async fn from_config(config: Config) -> Result<Self, StartupError> {
-        let sdk_config = aws_config::load_from_env().await;
+        let sdk_config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(https_client())
+            .load()
+            .await;
         let secret = match &config.secret {
             SecretSource::Inline(value) => value.clone(),
             SecretSource::SecretsManager(arn) => aws_sdk_secretsmanager::Client::new(&sdk_config)
