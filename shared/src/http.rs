@@ -31,24 +31,43 @@ pub async fn run_lambda(router: Router) -> Result<(), lambda_http::Error> {
 
 /// Logs as JSON (CloudWatch) unless `LOG_FORMAT=pretty`; level from `RUST_LOG`.
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false);
-    let result = if std::env::var("LOG_FORMAT").as_deref() == Ok("pretty") {
-        builder.compact().try_init()
+    if std::env::var("LOG_FORMAT").as_deref() == Ok("pretty") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(log_filter())
+            .with_target(false)
+            .compact()
+            .try_init(); // already initialised (tests, the local gateway)
     } else {
-        builder
-            .json()
-            .with_ansi(false)
-            .with_current_span(true)
-            .with_span_list(false)
-            .flatten_event(true)
-            .without_time() // CloudWatch stamps every line
-            .try_init()
-    };
-    let _ = result; // already initialised (tests, the local gateway)
+        init_json_tracing(std::io::stdout);
+    }
+}
+
+/// The production log format, written to `writer`: one JSON object per line
+/// with the event's fields at the top and the request span's (request id,
+/// method, route, user id) under `span`. Request and response bodies, headers and query strings are
+/// never logged, so tokens, passwords, codes and posts cannot reach the logs
+/// (`infra/gateway/tests/logs.rs` checks). Does nothing if a subscriber is
+/// already installed.
+pub fn init_json_tracing<W>(writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(log_filter())
+        .with_target(false)
+        .with_writer(writer)
+        .json()
+        .with_ansi(false)
+        .with_current_span(true)
+        .with_span_list(false)
+        .flatten_event(true)
+        .without_time() // CloudWatch stamps every line
+        .try_init();
+}
+
+fn log_filter() -> tracing_subscriber::EnvFilter {
+    tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
 }
 
 /// Wraps a function's routes with what every route shares: JSON 404/405,

@@ -1,0 +1,141 @@
+//! What reaches the logs: every request is one JSON line with its request
+//! id, route and status, signed-in calls carry the user id, and no secret or
+//! private content ever appears — not the password, the one-time code, the
+//! access or refresh token, the email address or a post's text.
+//!
+//! The gateway runs in this process with the production log format
+//! (`shared::http::init_json_tracing`) writing into a buffer.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::{PASSWORD, Stack, latest_code};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// Log lines, kept in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_carry_request_and_user_ids_and_never_secrets() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    shared::http::init_json_tracing(move || writer.clone());
+    let stack = Stack::start().await;
+
+    // A whole life: sign-up code, registration, a post, sign-in, refresh,
+    // a password reset with its code, and a wrong password.
+    let mut ann = stack.person();
+    let signed_up = ann.sign_up().await;
+    let sign_up_code = latest_code(&ann.email).await;
+    let first_access = signed_up.body["access_token"].as_str().unwrap().to_owned();
+    let secret_post = format!("ring-the-lighthouse-{}", common::unique());
+    let posted = ann
+        .post(
+            "/api/posts",
+            json!({ "content": secret_post, "audience": "private" }),
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{:?}", posted.body);
+
+    let wrong = ann
+        .post(
+            "/api/auth/login",
+            json!({ "login": ann.username, "password": "not-my-password-at-all" }),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let signed_in = ann
+        .post(
+            "/api/auth/login",
+            json!({ "login": ann.email, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{:?}", signed_in.body);
+    ann.keep_session(&signed_in);
+    let first_refresh = ann.refresh.clone().expect("a refresh cookie");
+    let refreshed = ann.call(Method::POST, "/api/auth/refresh", None).await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{:?}", refreshed.body);
+    ann.keep_session(&refreshed);
+
+    let reset_requested = ann
+        .post("/api/auth/password-reset", json!({ "email": ann.email }))
+        .await;
+    assert_eq!(
+        reset_requested.status,
+        StatusCode::ACCEPTED,
+        "{:?}",
+        reset_requested.body
+    );
+    let reset_code = latest_code(&ann.email).await;
+    let new_password = "copper-willow-harvest-93";
+    let reset = ann
+        .post(
+            "/api/auth/password-reset/confirm",
+            json!({ "email": ann.email, "code": reset_code, "new_password": new_password }),
+        )
+        .await;
+    assert!(reset.status.is_success(), "{:?}", reset.body);
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+
+    // Every request served is logged once, with its request id and route.
+    let served: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["message"] == "request served")
+        .collect();
+    // otp, register, post, two sign-ins, refresh, reset request and confirm.
+    assert_eq!(served.len(), 8, "one line per request:\n{text}");
+    for line in &served {
+        assert!(
+            line["span"]["request_id"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty()),
+            "{line}"
+        );
+        assert!(
+            line["span"]["route"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("/api/")),
+            "{line}"
+        );
+        assert!(line["status"].is_u64(), "{line}");
+    }
+    // Signed-in calls say whose they were (the id, never the email).
+    assert!(
+        served
+            .iter()
+            .any(|l| l["span"]["route"] == "/api/posts" && l["span"]["user_id"] == ann.id.as_str()),
+        "the post's line names its author's id"
+    );
+
+    for (what, secret) in [
+        ("password", PASSWORD),
+        ("new password", new_password),
+        ("wrong password", "not-my-password-at-all"),
+        ("sign-up code", sign_up_code.as_str()),
+        ("reset code", reset_code.as_str()),
+        ("access token", first_access.as_str()),
+        ("refresh token", first_refresh.as_str()),
+        ("email address", ann.email.as_str()),
+        ("post text", secret_post.as_str()),
+    ] {
+        assert!(!text.contains(secret), "the {what} appears in the logs");
+    }
+}
