@@ -56,6 +56,12 @@ else
   bad curl "not found" "apt-get install -y curl ca-certificates"
 fi
 
+if command -v openssl >/dev/null 2>&1; then
+  ok openssl "$(openssl version 2>/dev/null | awk '{print $2}')"
+else
+  bad openssl "not found" "apt-get install -y openssl"
+fi
+
 if command -v setsid >/dev/null 2>&1; then
   ok setsid "(util-linux)"
 else

@@ -119,6 +119,12 @@ run_e2e() {
   return $rc
 }
 
+# The browser tests need Debian's chromium (never a downloaded browser): say
+# so now rather than after the Rust steps.
+if [[ -f frontend/package.json ]] && ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" >/dev/null 2>&1; then
+  die "chromium not found (the browser tests drive Debian's build): apt-get install -y chromium"
+fi
+
 # ---------------------------------------------------------------- Rust
 step cargo-fmt cargo fmt --all -- --check
 step cargo-clippy cargo clippy --workspace --all-targets -- -D warnings
