@@ -81,7 +81,7 @@ EXPECTED_MEMORY = {
     "TagsFunction": 512,
     "PostsFunction": 512,
     "FeedFunction": 512,
-    "HealthFunction": 128,
+    "HealthFunction": 256,
 }
 # Functions that read the signing secret (every one that authenticates callers).
 SECRET_READERS = {
