@@ -7,7 +7,7 @@
 use crate::config::RateLimit;
 use crate::domain::Timestamp;
 use crate::error::ApiError;
-use crate::store::{Store, StoreError};
+use crate::store::{CountInWindow, Store, StoreError};
 
 /// A named rule; the name is part of the counter's key.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +50,21 @@ pub async fn ensure_not_exhausted(
         return Err(ApiError::rate_limited(retry_after));
     }
     Ok(())
+}
+
+/// The current window of `rule` for `subject`, for a store write that counts
+/// itself in it atomically, and the seconds until the window ends (the
+/// `Retry-After` when it is full).
+pub fn count_with_write<'a>(rule: Rule, subject: &'a str) -> (CountInWindow<'a>, u64) {
+    let (start, retry_after) = window(rule.limit, Timestamp::now());
+    let count = CountInWindow {
+        rule: rule.name,
+        subject,
+        window_start: start,
+        expires_at: Timestamp(start + rule.limit.window.as_secs() as i64),
+        max: rule.limit.max,
+    };
+    (count, retry_after)
 }
 
 /// Counts an event without judging it (e.g. a failed sign-in) (1 UpdateItem).

@@ -243,7 +243,11 @@ pub async fn register(
     // not lock a person out for an hour, and code guessing is already capped
     // by the code's own five tries.
     let registrations = rule("register-ip", app.config.rate_limits.register_per_ip);
+    // A cheap early answer that spares the password hash; the registration
+    // itself is counted inside its own transaction (`create_user`), so a
+    // burst from one address cannot all pass this check together.
     rate_limit::ensure_not_exhausted(&app.store, registrations, &ip.0).await?;
+    let (count, retry_after) = rate_limit::count_with_write(registrations, &ip.0);
 
     let code_hash = check_code(&app, CodePurpose::Register, &email, body.code.trim()).await?;
     let user = UserRecord {
@@ -263,9 +267,10 @@ pub async fn register(
         now: Timestamp::now(),
     };
     app.store
-        .create_user(&user, consume)
+        .create_user(&user, consume, count)
         .await
         .map_err(|error| match error {
+            CreateUserError::LimitReached => ApiError::rate_limited(retry_after),
             CreateUserError::EmailTaken => ApiError::conflict(
                 "email_taken",
                 "This email address already has an account. Sign in instead, or reset your password.",
@@ -278,7 +283,6 @@ pub async fn register(
             CreateUserError::Store(error) => error.into(),
         })?;
     tracing::info!(user_id = %user.id, "account created");
-    rate_limit::record(&app.store, registrations, &ip.0).await?;
     start_session(&app, user, StatusCode::CREATED).await
 }
 

@@ -12,7 +12,10 @@
 //! - a loser on the username alone sees `409 username_taken`, and its own code
 //!   is not consumed (the transaction is all or nothing);
 //! - of N refreshes with one token exactly one rotates; every other one is
-//!   refused as a replay, which revokes the whole family.
+//!   refused as a replay, which revokes the whole family;
+//! - of N registrations from one address, each with its own valid code, only
+//!   as many commit as the per-address limit admits (the count is part of the
+//!   registration's transaction); the rest see `429 rate_limited`.
 
 mod common;
 
@@ -264,4 +267,62 @@ async fn parallel_refreshes_of_one_token_rotate_once_and_revoke_the_session() {
     // Only that family: the phone's session lives on.
     let reply = phone.post("/api/auth/refresh", json!({})).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_registrations_from_one_address_stop_at_its_limit() {
+    const LIMIT: u32 = 3;
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let mut config = test_config();
+    config.rate_limits.register_per_ip = shared::config::RateLimit {
+        max: LIMIT,
+        window: std::time::Duration::from_secs(3600),
+    };
+    let stack = Stack::start_with(config).await;
+    // N different people, each with a valid code of their own (asked for
+    // from their own address), then all registering at once from one.
+    let people: Vec<Person> = (0..N).map(|_| stack.person()).collect();
+    let mut codes = Vec::new();
+    for person in &people {
+        codes.push(person.request_code().await);
+    }
+    let address = unique_loopback();
+    let behind_one: Vec<Person> = people.iter().map(|p| p.behind(address)).collect();
+    let replies = join_all(
+        behind_one
+            .iter()
+            .zip(&codes)
+            .map(|(p, code)| p.post("/api/auth/register", register(&p.email, &p.username, code))),
+    )
+    .await;
+
+    let created = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, LIMIT as usize, "{replies:#?}");
+    for reply in replies.iter().filter(|r| r.status != StatusCode::CREATED) {
+        assert_eq!(
+            (reply.status, reply.code()),
+            (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            "{reply:#?}"
+        );
+        assert!(reply.headers.contains_key("retry-after"), "{reply:#?}");
+    }
+    // Exactly the accepted ones have accounts: the others sign in as nobody.
+    let mut accounts = 0;
+    for person in &people {
+        let reply = person
+            .post(
+                "/api/auth/login",
+                json!({ "login": person.username, "password": PASSWORD }),
+            )
+            .await;
+        match reply.status {
+            StatusCode::OK => accounts += 1,
+            StatusCode::UNAUTHORIZED => {}
+            other => panic!("sign-in answered {other}: {reply:#?}"),
+        }
+    }
+    assert_eq!(accounts, LIMIT, "accounts created");
 }

@@ -85,9 +85,30 @@ pub enum CreateUserError {
     /// The one-time code was used, replaced, expired or exhausted meanwhile.
     #[error("code no longer valid")]
     CodeGone,
+    /// The rate-limit window the registration counts against is full.
+    #[error("rate limit reached")]
+    LimitReached,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// One event to count in a rate-limit window inside another write's
+/// transaction, so the count and the write commit together (or neither):
+/// a burst of concurrent requests cannot all pass a check made before any of
+/// them was counted.
+#[derive(Debug, Clone, Copy)]
+pub struct CountInWindow<'a> {
+    /// The rule's stable name (part of the counter's key).
+    pub rule: &'a str,
+    /// Who is counted (e.g. a client address).
+    pub subject: &'a str,
+    /// Start of the current window (epoch seconds).
+    pub window_start: i64,
+    /// When the counter may be deleted (TTL).
+    pub expires_at: Timestamp,
+    /// The most events the window admits.
+    pub max: u32,
 }
 
 /// A one-time code to consume atomically with another write: the write only
@@ -129,14 +150,17 @@ impl Store {
 
     // ---- users ------------------------------------------------------------
 
-    /// Registers a user and consumes the sign-up code in one
-    /// `TransactWriteItems` (1 request): profile, email claim and username
-    /// claim are each conditioned on not existing, so of N concurrent
-    /// registrations of an email or username exactly one commits.
+    /// Registers a user, consumes the sign-up code and counts the
+    /// registration against `limit`, in one `TransactWriteItems` (1 request):
+    /// profile, email claim and username claim are each conditioned on not
+    /// existing, so of N concurrent registrations of an email or username
+    /// exactly one commits, and the counter on being under its maximum, so
+    /// at most `limit.max` commit in a window.
     pub async fn create_user(
         &self,
         user: &UserRecord,
         code: CodeToConsume<'_>,
+        limit: CountInWindow<'_>,
     ) -> Result<(), CreateUserError> {
         let profile = Item::from([
             pk(keys::user(&user.id)),
@@ -163,12 +187,16 @@ impl Store {
             self.put_new(claim(keys::email_claim(&email)))?,
             self.put_new(claim(keys::username_claim(&username)))?,
             self.consume_code_item(&code)?,
+            self.count_in_window_item(&limit)?,
         ];
         match self.transact(items).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
-            // Index order matches `items` above.
-            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.contains(&1) {
+            // Index order matches `items` above. The limit is reported first:
+            // a caller over it learns nothing about the email or username.
+            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.contains(&4) {
+                CreateUserError::LimitReached
+            } else if failed.contains(&1) {
                 CreateUserError::EmailTaken
             } else if failed.contains(&2) {
                 CreateUserError::UsernameTaken
@@ -551,6 +579,26 @@ impl Store {
             .build()
             .map_err(build_error)?;
         Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// Adds one event to a rate-limit counter, on condition that it is under
+    /// its maximum (for a transaction).
+    fn count_in_window_item(
+        &self,
+        limit: &CountInWindow<'_>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(&keys::rate(limit.rule, limit.subject)))
+            .key(keys::SK, s(&limit.window_start.to_string()))
+            .update_expression("ADD events :one SET expires_at = :exp")
+            .condition_expression("attribute_not_exists(events) OR events < :max")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":exp", n(limit.expires_at.0))
+            .expression_attribute_values(":max", n(i64::from(limit.max)))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().update(update).build())
     }
 
     /// Deletes items by key: BatchWriteItem per 25.

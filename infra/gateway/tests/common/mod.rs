@@ -178,6 +178,26 @@ impl Person {
         }
     }
 
+    /// The same person (email, username, session) sending from `ip`, e.g.
+    /// many people behind one address.
+    #[allow(dead_code)] // not every test binary uses it
+    pub fn behind(&self, ip: IpAddr) -> Person {
+        Self {
+            base: self.base.clone(),
+            client: reqwest::Client::builder()
+                .local_address(ip)
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
+            ip,
+            token: self.token.clone(),
+            refresh: self.refresh.clone(),
+            email: self.email.clone(),
+            username: self.username.clone(),
+            id: self.id.clone(),
+        }
+    }
+
     /// Sends a request; JSON body if given; bearer token and cookie if held.
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
         let mut request = self.client.request(method, format!("{}{path}", self.base));
