@@ -158,17 +158,22 @@ pub struct Person {
     pub id: String,
 }
 
+/// An HTTP client whose requests come from `ip`.
+fn client_from(ip: IpAddr) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(ip)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
 impl Person {
     fn new(base: &str) -> Self {
         let ip = unique_loopback();
         let suffix = unique();
         Self {
             base: base.to_owned(),
-            client: reqwest::Client::builder()
-                .local_address(ip)
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap(),
+            client: client_from(ip),
             ip,
             token: None,
             refresh: None,
@@ -184,11 +189,7 @@ impl Person {
     pub fn behind(&self, ip: IpAddr) -> Person {
         Self {
             base: self.base.clone(),
-            client: reqwest::Client::builder()
-                .local_address(ip)
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap(),
+            client: client_from(ip),
             ip,
             token: self.token.clone(),
             refresh: self.refresh.clone(),
