@@ -27,16 +27,44 @@ pub fn window(limit: RateLimit, now: Timestamp) -> (i64, u64) {
 
 /// Counts one event against `rule` for `subject`; `429` once over the limit (1 UpdateItem).
 pub async fn count(store: &Store, rule: Rule, subject: &str) -> Result<(), ApiError> {
-    let now = Timestamp::now();
-    let (start, retry_after) = window(rule.limit, now);
-    let expires_at = Timestamp(start + rule.limit.window.as_secs() as i64);
+    // An event that always counts: taken, never given back.
+    take(store, rule, subject).await.map(|_taken| ())
+}
+
+/// An event counted before its outcome was known (see [`take`]).
+#[derive(Debug, Clone, Copy)]
+#[must_use = "give the event back if it turns out not to count"]
+pub struct Taken {
+    window_start: i64,
+}
+
+/// Counts an event against `rule` for `subject` *before* knowing whether it
+/// should count, `429` once over the limit (1 UpdateItem). Because the count
+/// comes first, N concurrent attempts cannot all pass a check made before any
+/// of them was recorded. Give it back with [`give_back`] when the outcome
+/// says it should not count (a correct password).
+pub async fn take(store: &Store, rule: Rule, subject: &str) -> Result<Taken, ApiError> {
+    let (window_start, retry_after) = window(rule.limit, Timestamp::now());
+    let expires_at = Timestamp(window_start + rule.limit.window.as_secs() as i64);
     let events = store
-        .count_event(rule.name, subject, start, expires_at)
+        .count_event(rule.name, subject, window_start, expires_at)
         .await?;
     if events > rule.limit.max {
         return Err(ApiError::rate_limited(retry_after));
     }
-    Ok(())
+    Ok(Taken { window_start })
+}
+
+/// Uncounts an event [`take`] counted (1 UpdateItem).
+pub async fn give_back(
+    store: &Store,
+    rule: Rule,
+    subject: &str,
+    taken: Taken,
+) -> Result<(), StoreError> {
+    store
+        .uncount_event(rule.name, subject, taken.window_start)
+        .await
 }
 
 /// `429` if `subject` already used up `rule` this window, without counting (1 GetItem).
@@ -65,17 +93,6 @@ pub fn count_with_write<'a>(rule: Rule, subject: &'a str) -> (CountInWindow<'a>,
         max: rule.limit.max,
     };
     (count, retry_after)
-}
-
-/// Counts an event without judging it (e.g. a failed sign-in) (1 UpdateItem).
-pub async fn record(store: &Store, rule: Rule, subject: &str) -> Result<(), StoreError> {
-    let now = Timestamp::now();
-    let (start, _) = window(rule.limit, now);
-    let expires_at = Timestamp(start + rule.limit.window.as_secs() as i64);
-    store
-        .count_event(rule.name, subject, start, expires_at)
-        .await
-        .map(|_| ())
 }
 
 #[cfg(test)]

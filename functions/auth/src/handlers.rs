@@ -324,15 +324,16 @@ pub async fn login(
         Some(id) => app.store.user(&id).await?,
         None => None,
     };
+    // Every try on an account is counted as a failure before the password is
+    // checked, so a burst of guesses cannot all be checked before any is
+    // counted; the right password gives its count back.
     let failures = rule("login-failures", limits.login_failures_per_account);
-    if let Some(user) = &user {
-        rate_limit::ensure_not_exhausted(&app.store, failures, &user.id).await?;
-    }
+    let taken = match &user {
+        Some(user) => Some(rate_limit::take(&app.store, failures, &user.id).await?),
+        None => None,
+    };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     if !verify_password(stored_hash, body.password).await {
-        if let Some(user) = &user {
-            rate_limit::record(&app.store, failures, &user.id).await?;
-        }
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
@@ -340,6 +341,9 @@ pub async fn login(
         ));
     }
     let user = user.expect("a matching password implies an account");
+    if let Some(taken) = taken {
+        rate_limit::give_back(&app.store, failures, &user.id, taken).await?;
+    }
     start_session(&app, user, StatusCode::OK).await
 }
 

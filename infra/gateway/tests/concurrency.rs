@@ -15,7 +15,10 @@
 //!   refused as a replay, which revokes the whole family;
 //! - of N registrations from one address, each with its own valid code, only
 //!   as many commit as the per-address limit admits (the count is part of the
-//!   registration's transaction); the rest see `429 rate_limited`.
+//!   registration's transaction); the rest see `429 rate_limited`;
+//! - of N wrong passwords at once for one account, only as many are checked
+//!   as the account's failure limit admits (each try is counted before its
+//!   check); the rest see `429 rate_limited`, and so does the right password.
 
 mod common;
 
@@ -325,4 +328,53 @@ async fn parallel_registrations_from_one_address_stop_at_its_limit() {
         }
     }
     assert_eq!(accounts, LIMIT, "accounts created");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_passwords_are_checked_only_up_to_the_account_limit() {
+    const LIMIT: u32 = 3;
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let mut config = test_config();
+    config.rate_limits.login_failures_per_account = shared::config::RateLimit {
+        max: LIMIT,
+        window: std::time::Duration::from_secs(900),
+    };
+    let stack = Stack::start_with(config).await;
+    let mut ann = stack.person();
+    ann.sign_up().await;
+    // A right password first: it must not count against the limit.
+    let right = json!({ "login": ann.username, "password": PASSWORD });
+    let reply = stack.person().post("/api/auth/login", right.clone()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{reply:#?}");
+
+    // N guesses at once, each from its own address (the per-IP limit is not
+    // what is tested here).
+    let guessers: Vec<Person> = (0..N).map(|_| stack.person()).collect();
+    let replies = join_all(guessers.iter().enumerate().map(|(i, p)| {
+        p.post(
+            "/api/auth/login",
+            json!({ "login": ann.username, "password": format!("wrong-guess-number-{i}") }),
+        )
+    }))
+    .await;
+    let checked = replies
+        .iter()
+        .filter(|r| (r.status, r.code()) == (StatusCode::UNAUTHORIZED, "invalid_credentials"))
+        .count();
+    let refused = replies
+        .iter()
+        .filter(|r| (r.status, r.code()) == (StatusCode::TOO_MANY_REQUESTS, "rate_limited"))
+        .count();
+    assert_eq!(
+        (checked, refused),
+        (LIMIT as usize, N - LIMIT as usize),
+        "{replies:#?}"
+    );
+    // The account is now locked, even for the right password.
+    let reply = stack.person().post("/api/auth/login", right).await;
+    assert_eq!(
+        (reply.status, reply.code()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        "{reply:#?}"
+    );
 }

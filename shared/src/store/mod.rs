@@ -481,6 +481,32 @@ impl Store {
         Ok(u32::try_from(attr_n(&item, "events")?).unwrap_or(u32::MAX))
     }
 
+    /// Takes back one event [`Store::count_event`] added to a window that
+    /// still exists (1 UpdateItem, atomic `ADD -1`; nothing if it is gone).
+    pub async fn uncount_event(
+        &self,
+        rule: &str,
+        subject: &str,
+        window_start: i64,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(&keys::rate(rule, subject)))
+            .key(keys::SK, s(&window_start.to_string()))
+            .update_expression("ADD events :minus_one")
+            .condition_expression("attribute_exists(events)")
+            .expression_attribute_values(":minus_one", n(-1))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if error.code() == Some("ConditionalCheckFailedException") => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// The count of a rate-limit window without adding to it (1 GetItem).
     pub async fn event_count(
         &self,
