@@ -66,21 +66,22 @@ summary() {
 }
 
 # Environment of the Rust tests: the same as `make dev`, pointed at the test stack.
+TEST_ENV=(
+  AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$MOTO_PORT"
+  AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$SES_PORT"
+  SES_STORE_URL="http://127.0.0.1:$SES_PORT"
+  AWS_REGION="$LOCAL_REGION"
+  AWS_DEFAULT_REGION="$LOCAL_REGION"
+  AWS_ACCESS_KEY_ID=local
+  AWS_SECRET_ACCESS_KEY=local
+  TABLE_NAME="$TABLE_NAME"
+  APP_SECRET=test-secret-not-for-production-0123456789abcdef0123456789abcdef
+  SENDER_EMAIL=no-reply@intentional.local
+  TEMPLATE="$TEMPLATE"
+  LOG_FORMAT=pretty
+)
 test_env() {
-  env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
-    AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$MOTO_PORT" \
-    AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$SES_PORT" \
-    SES_STORE_URL="http://127.0.0.1:$SES_PORT" \
-    AWS_REGION="$LOCAL_REGION" \
-    AWS_DEFAULT_REGION="$LOCAL_REGION" \
-    AWS_ACCESS_KEY_ID=local \
-    AWS_SECRET_ACCESS_KEY=local \
-    TABLE_NAME="$TABLE_NAME" \
-    APP_SECRET=test-secret-not-for-production-0123456789abcdef0123456789abcdef \
-    SENDER_EMAIL=no-reply@intentional.local \
-    TEMPLATE="$TEMPLATE" \
-    LOG_FORMAT=pretty \
-    "$@"
+  env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN "${TEST_ENV[@]}" "$@"
 }
 
 sam_env() {
@@ -102,14 +103,29 @@ run_e2e() {
   npm --prefix frontend run build >/dev/null || return 1
   cargo build --quiet -p local-gateway || return 1
   local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway.log" pid rc
-  test_env GATEWAY_PORT="$port" SPA_DIR="$ROOT/frontend/dist" \
+  # Something already answering there (a gateway left by an interrupted run,
+  # say) would be tested instead of this build.
+  if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+    echo "error: port $port is already in use; stop what listens there, or set TEST_GATEWAY_PORT" >&2
+    return 1
+  fi
+  # `exec` in a subshell: $! is then the gateway itself, so the kill below
+  # stops it (backgrounding test_env would leave the gateway as its child).
+  (exec env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN "${TEST_ENV[@]}" \
+    GATEWAY_PORT="$port" SPA_DIR="$ROOT/frontend/dist" \
     RATE_LIMIT_REGISTER_IP=1000/3600 RATE_LIMIT_OTP_IP=1000/3600 RATE_LIMIT_LOGIN_IP=1000/60 \
-    target/debug/local-gateway >"$log" 2>&1 &
+    target/debug/local-gateway) >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
     curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "error: the gateway did not start; its log ($log):" >&2
+    cat "$log" >&2
+    return 1
+  fi
   CI=true E2E_BASE_URL="http://127.0.0.1:$port" SES_URL="http://127.0.0.1:$SES_PORT" \
     npm --prefix frontend run e2e
   rc=$?
