@@ -12,7 +12,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 load_env_file "$ROOT/.env"
 
-export MOTO_PORT="${MOTO_PORT:-4566}"
+export DYNAMODB_ENGINE="${DYNAMODB_ENGINE:-dynoxide}"
+export DYNAMODB_PORT="${DYNAMODB_PORT:-${MOTO_PORT:-4566}}" # MOTO_PORT: the old name, still read
+unset MOTO_PORT
 export SES_PORT="${SES_PORT:-8005}"
 export TABLE_NAME="${TABLE_NAME:-intentional-social-local}"
 export STACK_DIR="${STACK_DIR:-$ROOT/.local}"
@@ -46,8 +48,11 @@ else
   warn "frontend/package.json not found: no SPA to build, the gateway serves only the API"
 fi
 
-say "==> building the gateway and the demo seeder (cargo build -p local-gateway -p seed)"
-cargo build -p local-gateway -p seed
+say "==> building the gateway, the demo seeder and the local DynamoDB (cargo build)"
+if ! cargo build -p local-gateway -p seed -p local-dynamodb; then
+  command -v cc >/dev/null 2>&1 || die "no C compiler (cc): Dynoxide, the local DynamoDB, compiles SQLite from source. Install one: apt-get install -y gcc"
+  die "the build failed (see cargo's message above)"
+fi
 
 gateway_pid=""
 stack_started=0
@@ -100,7 +105,7 @@ stack start
 # gateway answers; SEED=0 turns that off.
 store_empty=0
 if [[ "${SEED:-1}" != 0 ]] && AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
-  "$ROOT/.venv/bin/python" - "$MOTO_PORT" "$TABLE_NAME" "$LOCAL_REGION" <<'PY'
+  "$ROOT/.venv/bin/python" - "$DYNAMODB_PORT" "$TABLE_NAME" "$LOCAL_REGION" <<'PY'
 import sys, boto3
 port, table, region = sys.argv[1:]
 client = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{port}", region_name=region)
@@ -110,25 +115,28 @@ then
   store_empty=1
 fi
 
+if [[ "$DYNAMODB_ENGINE" == moto ]]; then
+  engine_note="moto, in memory"
+  keep_note="Ctrl-C stops everything and keeps the data in $STACK_DIR/snapshot.jsonl.gz"
+else
+  engine_note="Dynoxide, data in ${DYNAMODB_DATA_FILE:-$STACK_DIR/dynamodb.sqlite}"
+  keep_note="Every write is on disk at once; Ctrl-C also saves $STACK_DIR/snapshot.jsonl.gz"
+fi
 cat >&2 <<EOF
 
   app      http://127.0.0.1:$GATEWAY_PORT/
   API      http://127.0.0.1:$GATEWAY_PORT/api/health
   mailbox  http://127.0.0.1:$SES_PORT/      (one-time codes land here)
-  DynamoDB http://127.0.0.1:$MOTO_PORT      (table $TABLE_NAME)
+  DynamoDB http://127.0.0.1:$DYNAMODB_PORT      ($engine_note, table $TABLE_NAME)
   logs     $STACK_DIR/logs/
 
-  Ctrl-C stops everything and keeps the data in $STACK_DIR/snapshot.jsonl.gz
+  $keep_note
 
 EOF
 
 # In the background + wait, so Ctrl-C reaches this script's trap at once.
-env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
-  AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$MOTO_PORT" \
-  AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$SES_PORT" \
-  AWS_REGION="$LOCAL_REGION" \
-  AWS_ACCESS_KEY_ID=local \
-  AWS_SECRET_ACCESS_KEY=local \
+local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
+"${LOCAL_AWS[@]}" \
   TABLE_NAME="$TABLE_NAME" \
   APP_SECRET="$APP_SECRET" \
   SENDER_EMAIL="${SENDER_EMAIL:-no-reply@intentional.local}" \

@@ -50,18 +50,7 @@ export AWS_REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$LOCAL_REGION}}"
 export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-$AWS_REGION}"
 
 # "LogicalId Binary" of every function the template builds with cargo-lambda.
-functions="$("$ROOT/.venv/bin/python" - "$TEMPLATE" <<'PY'
-import sys
-sys.path.insert(0, "infra/local")
-from pathlib import Path
-from table import load_template  # the template loader that understands !Ref & co.
-resources = load_template(Path(sys.argv[1]))["Resources"]
-for name, resource in resources.items():
-    metadata = resource.get("Metadata", {})
-    if metadata.get("BuildMethod") == "rust-cargolambda":
-        print(name, metadata["BuildProperties"]["Binary"])
-PY
-)"
+functions="$(template_functions)"
 [[ -n "$functions" ]] || { echo "error: no rust-cargolambda function in $TEMPLATE" >&2; exit 1; }
 
 # sam build runs cargo once per function, one after the other. Building every

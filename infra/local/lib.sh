@@ -59,3 +59,62 @@ random_secret() {
     python3 -c 'import secrets; print(secrets.token_hex(32))'
   fi
 }
+
+# local_dynamodb_bin: where cargo puts the local DynamoDB (infra/dynoxide).
+local_dynamodb_bin() {
+  local dir="${CARGO_TARGET_DIR:-$ROOT/target}"
+  case "$dir" in /*) ;; *) dir="$ROOT/$dir" ;; esac
+  echo "$dir/debug/local-dynamodb"
+}
+
+# build_local_dynamodb: Dynoxide, at the version Cargo.lock pins, when it has
+# not been built yet. `make dev` and `make test` build it with their other
+# binaries in one cargo run (so that the dependencies they share are compiled
+# once), so this only builds for a bare `make stack-start`. Stops with the
+# cause when it cannot be built.
+build_local_dynamodb() {
+  [[ -x "$(local_dynamodb_bin)" ]] && return 0
+  command -v cargo >/dev/null 2>&1 || die "cargo not found (needed to build the local DynamoDB): run 'make prereqs'"
+  command -v cc >/dev/null 2>&1 || die "no C compiler (cc): Dynoxide compiles SQLite from source. Install one: apt-get install -y gcc"
+  say "building the local DynamoDB (cargo build -p local-dynamodb)"
+  if ! cargo build --quiet --manifest-path "$ROOT/Cargo.toml" -p local-dynamodb; then
+    die "could not build local-dynamodb (Dynoxide, the local DynamoDB; see cargo's message above)." \
+      "It needs the crates registry once (cargo fetch) and a C compiler. DYNAMODB_ENGINE=moto uses moto instead."
+  fi
+}
+
+# local_aws_env DYNAMODB_PORT SES_PORT: sets LOCAL_AWS, the command prefix of
+# every local process that talks to the emulators (the gateway, the tests, the
+# bench): their endpoints, the local region and dummy credentials, and never
+# the developer's AWS profile or session (a profile the emulators cannot find
+# makes every SDK call fail; a real session must never reach them).
+#   local_aws_env 4566 8005; "${LOCAL_AWS[@]}" cmd ...   (or exec "${LOCAL_AWS[@]}" ...)
+local_aws_env() {
+  LOCAL_AWS=(
+    env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN
+    AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$1"
+    AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$2"
+    SES_STORE_URL="http://127.0.0.1:$2"
+    AWS_REGION="$LOCAL_REGION"
+    AWS_DEFAULT_REGION="$LOCAL_REGION"
+    AWS_ACCESS_KEY_ID=local
+    AWS_SECRET_ACCESS_KEY=local
+  )
+}
+
+# template_functions: "LogicalId Binary" of every function template.yaml
+# (or $TEMPLATE) builds with cargo-lambda: the one list of function groups
+# the build and the bench read. A binary is named as its crate.
+template_functions() {
+  "$ROOT/.venv/bin/python" - "${TEMPLATE:-$ROOT/template.yaml}" "$ROOT/infra/local" <<'PY'
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from table import load_template  # the template loader that understands !Ref & co.
+for name, resource in load_template(Path(sys.argv[1]))["Resources"].items():
+    metadata = resource.get("Metadata", {})
+    if metadata.get("BuildMethod") == "rust-cargolambda":
+        print(name, metadata["BuildProperties"]["Binary"])
+PY
+}
+template_function_crates() { template_functions | awk '{print $2}'; }

@@ -10,19 +10,46 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT" || exit 1
 
 export LOAD_DOTENV=0
-export MOTO_PORT="${TEST_MOTO_PORT:-4577}"
+export DYNAMODB_ENGINE="${DYNAMODB_ENGINE:-dynoxide}"
+export DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-4577}"
 export SES_PORT="${TEST_SES_PORT:-8017}"
 export TABLE_NAME=intentional-social-test
 export STACK_DIR="$ROOT/.local/test"
+export DYNAMODB_DATA_FILE= # in memory: a throwaway stack
 export NO_SNAPSHOT=1
 export TEMPLATE="${TEST_TEMPLATE:-$ROOT/template.yaml}"
+unset MOTO_PORT
 stack() { bash "$ROOT/infra/local/stack.sh" "$@"; }
 VENV_BIN="$ROOT/.venv/bin"
+# The cross-check run of the integration tests on the other engine: its own
+# stack beside the first (moto when the first is Dynoxide, and back).
+if [[ "$DYNAMODB_ENGINE" == moto ]]; then CROSS_ENGINE=dynoxide; else CROSS_ENGINE=moto; fi
+CROSS_PORT="${TEST_CROSS_DYNAMODB_PORT:-4578}"
+CROSS_SES_PORT="${TEST_CROSS_SES_PORT:-8018}"
+cross_stack() {
+  DYNAMODB_ENGINE="$CROSS_ENGINE" DYNAMODB_PORT="$CROSS_PORT" SES_PORT="$CROSS_SES_PORT" \
+    STACK_DIR="$ROOT/.local/test-$CROSS_ENGINE" bash "$ROOT/infra/local/stack.sh" "$@"
+}
+
+# Clippy is the compiler of the workspace's own crates for every cargo call
+# below (RUSTC_WORKSPACE_WRAPPER, which is what `cargo clippy` sets): the
+# build that the tests run is the one clippy checked, so the dependencies are
+# compiled once instead of once for `cargo clippy` and again for `cargo
+# test`. CLIPPY_ARGS is how cargo-clippy hands `-- -D warnings` to the driver.
+CLIPPY_DRIVER="$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver || true)"
+if [[ -z "$CLIPPY_DRIVER" ]]; then
+  die "clippy-driver not found: rustup component add clippy"
+fi
+export RUSTC_WORKSPACE_WRAPPER="$CLIPPY_DRIVER"
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
 RESULTS=()
 FAILED=()
 
-stop_stack() { stack stop >/dev/null 2>&1 || true; }
+stop_stack() {
+  stack stop >/dev/null 2>&1 || true
+  cross_stack stop >/dev/null 2>&1 || true
+}
 trap stop_stack EXIT
 
 # step NAME COMMAND...: run, time and record one step.
@@ -65,23 +92,21 @@ summary() {
   exit 0
 }
 
-# Environment of the Rust tests: the same as `make dev`, pointed at the test stack.
-TEST_ENV=(
-  AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$MOTO_PORT"
-  AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$SES_PORT"
-  SES_STORE_URL="http://127.0.0.1:$SES_PORT"
-  AWS_REGION="$LOCAL_REGION"
-  AWS_DEFAULT_REGION="$LOCAL_REGION"
-  AWS_ACCESS_KEY_ID=local
-  AWS_SECRET_ACCESS_KEY=local
+# Environment of the Rust tests: the same as `make dev`, pointed at a test stack.
+APP_ENV=(
   TABLE_NAME="$TABLE_NAME"
   APP_SECRET=test-secret-not-for-production-0123456789abcdef0123456789abcdef
   SENDER_EMAIL=no-reply@intentional.local
   TEMPLATE="$TEMPLATE"
   LOG_FORMAT=pretty
 )
-test_env() {
-  env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN "${TEST_ENV[@]}" "$@"
+test_env() { # test_env CMD...: on the main test stack
+  local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
+  "${LOCAL_AWS[@]}" "${APP_ENV[@]}" DYNAMODB_ENGINE="$DYNAMODB_ENGINE" "$@"
+}
+cross_env() { # cross_env CMD...: on the cross-check stack
+  local_aws_env "$CROSS_PORT" "$CROSS_SES_PORT"
+  "${LOCAL_AWS[@]}" "${APP_ENV[@]}" DYNAMODB_ENGINE="$CROSS_ENGINE" "$@"
 }
 
 sam_env() {
@@ -101,7 +126,8 @@ run_e2e() {
     return 1
   fi
   npm --prefix frontend run build >/dev/null || return 1
-  cargo build --quiet -p local-gateway || return 1
+  # Built by the cargo-clippy step, with the rest of the workspace.
+  [[ -x target/debug/local-gateway ]] || { echo "error: target/debug/local-gateway was not built (see cargo-clippy)" >&2; return 1; }
   local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway.log" pid rc
   # Something already answering there (a gateway left by an interrupted run,
   # say) would be tested instead of this build.
@@ -111,7 +137,8 @@ run_e2e() {
   fi
   # `exec` in a subshell: $! is then the gateway itself, so the kill below
   # stops it (backgrounding test_env would leave the gateway as its child).
-  (exec env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN "${TEST_ENV[@]}" \
+  local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
+  (exec "${LOCAL_AWS[@]}" "${APP_ENV[@]}" \
     GATEWAY_PORT="$port" SPA_DIR="$ROOT/frontend/dist" \
     RATE_LIMIT_REGISTER_IP=1000/3600 RATE_LIMIT_OTP_IP=1000/3600 RATE_LIMIT_LOGIN_IP=1000/60 \
     target/debug/local-gateway) >"$log" 2>&1 &
@@ -143,17 +170,29 @@ fi
 
 # ---------------------------------------------------------------- Rust
 step cargo-fmt cargo fmt --all -- --check
-step cargo-clippy cargo clippy --workspace --all-targets -- -D warnings
+# Every target of the workspace (the binaries the stack and the browser tests
+# run, and every test), compiled by clippy with -D warnings (see
+# RUSTC_WORKSPACE_WRAPPER above): the lint step and the tests' build in one.
+step cargo-clippy cargo build --workspace --all-targets --quiet
 
-printf '\n==> [test-stack] moto on :%s, SES on :%s, table %s\n' "$MOTO_PORT" "$SES_PORT" "$TABLE_NAME"
+printf '\n==> [test-stack] %s on :%s, SES on :%s, table %s\n' "$DYNAMODB_ENGINE" "$DYNAMODB_PORT" "$SES_PORT" "$TABLE_NAME"
 stop_stack # leftovers of an interrupted run
-rm -rf "$STACK_DIR"
+rm -rf "$STACK_DIR" "$ROOT/.local/test-$CROSS_ENGINE"
 if stack start; then
   step cargo-test test_env cargo test --workspace --no-fail-fast
   step e2e run_e2e
-  stop_stack
+  stack stop >/dev/null 2>&1 || true
 else
   fail_step cargo-test "the test stack did not start (see above; logs in $STACK_DIR/logs/)"
+fi
+# The integration tests again on the other engine, so that no behaviour of
+# ours rests on one emulator's quirks (docs/architecture.md, "Two engines").
+printf '\n==> [cross-check stack] %s on :%s, SES on :%s\n' "$CROSS_ENGINE" "$CROSS_PORT" "$CROSS_SES_PORT"
+if cross_stack start; then
+  step "cargo-test-$CROSS_ENGINE" cross_env cargo test -p local-gateway --tests --no-fail-fast
+  cross_stack stop >/dev/null 2>&1 || true
+else
+  fail_step "cargo-test-$CROSS_ENGINE" "the $CROSS_ENGINE stack did not start (logs in $ROOT/.local/test-$CROSS_ENGINE/logs/)"
 fi
 
 # ---------------------------------------------------------------- Python / template
@@ -166,7 +205,8 @@ if [[ -f "$TEMPLATE" ]]; then
   step cfn-lint "$VENV_BIN/cfn-lint" "$TEMPLATE"
   step sam-validate sam_env "$VENV_BIN/sam" validate --lint --template "$TEMPLATE"
   # The real Lambda build (arm64, as deployed); cached after the first run.
-  step sam-build sam_env bash infra/local/lambda-build.sh
+  # Plain rustc there: the release build is not a lint run.
+  step sam-build sam_env env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash infra/local/lambda-build.sh
 else
   fail_step cfn-lint "template.yaml not found"
   fail_step sam-validate "template.yaml not found"

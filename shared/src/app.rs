@@ -3,6 +3,14 @@
 
 use std::ops::Deref;
 use std::sync::Arc;
+use std::time::Duration;
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
 use crate::auth::Keys;
 use crate::config::{Config, ConfigError, SecretSource};
@@ -48,7 +56,7 @@ pub enum StartupError {
 /// default is rustls with aws-lc, a large C library: ring keeps each
 /// bootstrap smaller and the arm64 build shorter; TLS to AWS endpoints needs
 /// nothing aws-lc has and ring lacks.
-pub fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+pub fn https_client() -> SharedHttpClient {
     use aws_smithy_http_client::tls;
     aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
@@ -66,10 +74,29 @@ impl App {
     /// Builds the state from an explicit configuration (the local gateway and
     /// tests use this to vary limits).
     pub async fn from_config(config: Config) -> Result<Self, StartupError> {
+        Self::with_store_delay(config, Duration::ZERO).await
+    }
+
+    /// As [`App::from_config`], with every DynamoDB request held back by
+    /// `delay` before it is sent. `make bench` uses it to show what a call's
+    /// round trips cost at DynamoDB's in-region latency, which a local store
+    /// on loopback hides.
+    pub async fn with_store_delay(config: Config, delay: Duration) -> Result<Self, StartupError> {
         let sdk_config = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .http_client(https_client())
             .load()
             .await;
+        let store_sdk_config = if delay.is_zero() {
+            sdk_config.clone()
+        } else {
+            sdk_config
+                .to_builder()
+                .http_client(SharedHttpClient::new(Delayed {
+                    inner: https_client(),
+                    delay,
+                }))
+                .build()
+        };
         let secret = match &config.secret {
             SecretSource::Inline(value) => value.clone(),
             SecretSource::SecretsManager(arn) => aws_sdk_secretsmanager::Client::new(&sdk_config)
@@ -89,7 +116,7 @@ impl App {
                 })?,
         };
         Ok(Self(Arc::new(Parts {
-            store: Store::new(&sdk_config, config.table_name.clone()),
+            store: Store::new(&store_sdk_config, config.table_name.clone()),
             mailer: Mailer::new(
                 &sdk_config,
                 config.sender_email.clone(),
@@ -98,5 +125,57 @@ impl App {
             keys: Keys::new(&secret, config.access_token_ttl),
             config,
         })))
+    }
+}
+
+impl App {
+    /// The same state with another mailer, before the state is shared (a
+    /// test sends mail to an unreachable SES this way, without touching the
+    /// process environment that other tests read).
+    ///
+    /// # Panics
+    /// If the state is already shared (cloned).
+    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
+        Arc::get_mut(&mut self.0)
+            .expect("with_mailer before the state is shared")
+            .mailer = mailer;
+        self
+    }
+}
+
+/// An HTTP client that waits `delay` before each request (see
+/// [`App::with_store_delay`]).
+#[derive(Debug)]
+struct Delayed {
+    inner: SharedHttpClient,
+    delay: Duration,
+}
+
+impl HttpClient for Delayed {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(DelayedConnector {
+            inner: self.inner.http_connector(settings, components),
+            delay: self.delay,
+        })
+    }
+}
+
+#[derive(Debug)]
+struct DelayedConnector {
+    inner: SharedHttpConnector,
+    delay: Duration,
+}
+
+impl HttpConnector for DelayedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let (inner, delay) = (self.inner.clone(), self.delay);
+        HttpConnectorFuture::new(async move {
+            tokio::time::sleep(delay).await;
+            inner.call(request).await
+        })
     }
 }

@@ -28,17 +28,31 @@ pub fn recipients(post: &PostRecord, connections: &[crate::store::Edge]) -> Vec<
 }
 
 /// Gives `viewer` the posts of `author` they may now see (after connecting,
-/// or after `author` tagged them): 1 Query + BatchWriteItem per 25.
+/// or after `author` tagged them): 1 Query + BatchWriteItem per 25, 2 deep.
 pub async fn backfill(
     store: &Store,
     viewer: &str,
     author: &str,
     author_tags_on_viewer: &[String],
 ) -> Result<usize, StoreError> {
+    let posts = posts_to_backfill(store, viewer, author, author_tags_on_viewer).await;
+    give(store, viewer, posts).await
+}
+
+/// The read half of [`backfill`] (1 Query): what `viewer` may see of
+/// `author`'s recent posts. It does not depend on the change it follows, so
+/// a caller runs it beside that change's transaction and calls [`give`] once
+/// the change has committed: one round trip less.
+pub async fn posts_to_backfill(
+    store: &Store,
+    viewer: &str,
+    author: &str,
+    author_tags_on_viewer: &[String],
+) -> Result<Vec<PostRecord>, StoreError> {
     let page = store
         .posts_by_author(author, None, BACKFILL_POSTS, Some(author_tags_on_viewer))
         .await?;
-    let visible: Vec<PostRecord> = page
+    Ok(page
         .items
         .into_iter()
         .filter(|post| {
@@ -50,29 +64,97 @@ pub async fn backfill(
                 Some(author_tags_on_viewer),
             )
         })
-        .collect();
-    store.add_feed_entries(viewer, &visible).await?;
-    Ok(visible.len())
+        .collect())
+}
+
+/// The write half of [`backfill`]: BatchWriteItem per 25, all at once.
+pub async fn give(
+    store: &Store,
+    viewer: &str,
+    posts: Result<Vec<PostRecord>, StoreError>,
+) -> Result<usize, StoreError> {
+    let posts = posts?;
+    store.add_feed_entries(viewer, &posts).await?;
+    Ok(posts.len())
 }
 
 /// Removes from `viewer`'s feed the posts of `author` they may no longer see
 /// (after disconnecting: `now_tags` is `None`; after untagging: the author's
-/// current tags on them). 1 Query + BatchWriteItem per 25.
+/// current tags on them). 1 Query + BatchWriteItem per 25, 2 deep.
 pub async fn prune(
     store: &Store,
     viewer: &str,
     author: &str,
     now_tags: Option<&[String]>,
 ) -> Result<usize, StoreError> {
-    let stale: Vec<String> = store
+    let stale = stale_entries(store, viewer, author, now_tags).await;
+    take_away(store, viewer, stale).await
+}
+
+/// The read half of [`prune`] (1 Query): the post ids of `author` in
+/// `viewer`'s feed that the rule no longer lets them see.
+pub async fn stale_entries(
+    store: &Store,
+    viewer: &str,
+    author: &str,
+    now_tags: Option<&[String]>,
+) -> Result<Vec<String>, StoreError> {
+    Ok(store
         .feed_entries_by(viewer, author)
         .await?
         .into_iter()
         .filter(|entry| !can_see(viewer, author, entry.audience, &entry.tag_ids, now_tags))
         .map(|entry| entry.post_id)
-        .collect();
+        .collect())
+}
+
+/// The write half of [`prune`]: BatchWriteItem per 25, all at once.
+pub async fn take_away(
+    store: &Store,
+    viewer: &str,
+    stale: Result<Vec<String>, StoreError>,
+) -> Result<usize, StoreError> {
+    let stale = stale?;
     store.remove_entries_from_feed(viewer, &stale).await?;
     Ok(stale.len())
+}
+
+/// [`stale_entries`] for many viewers of one author (each with the tags the
+/// author keeps on them), up to [`crate::store::REQUESTS_IN_FLIGHT`] Queries
+/// at once.
+pub async fn stale_entries_of(
+    store: &Store,
+    author: &str,
+    viewers: &[(&str, Vec<String>)],
+) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+    use futures::{StreamExt, TryStreamExt};
+    let viewers: Vec<(String, Vec<String>)> = viewers
+        .iter()
+        .map(|(viewer, tags)| ((*viewer).to_owned(), tags.clone()))
+        .collect();
+    futures::stream::iter(viewers)
+        .map(|(viewer, now_tags)| async move {
+            let stale = stale_entries(store, &viewer, author, Some(&now_tags)).await?;
+            Ok::<_, StoreError>((viewer, stale))
+        })
+        .buffer_unordered(crate::store::REQUESTS_IN_FLIGHT)
+        .try_collect()
+        .await
+}
+
+/// [`take_away`] for many viewers: every deletion at once, in batches of 25
+/// per viewer.
+pub async fn take_away_all(
+    store: &Store,
+    stale: Result<Vec<(String, Vec<String>)>, StoreError>,
+) -> Result<usize, StoreError> {
+    use futures::{StreamExt, TryStreamExt};
+    let counts: Vec<usize> = futures::stream::iter(stale?)
+        .map(|(viewer, posts)| async move { take_away(store, &viewer, Ok(posts)).await })
+        .buffer_unordered(crate::store::BATCHES_IN_FLIGHT)
+        .try_collect()
+        .await?;
+    Ok(counts.into_iter().sum())
 }
 
 /// Runs a follow-up whose failure must not fail the request that committed

@@ -52,7 +52,16 @@ pub fn init_json_tracing<W>(writer: W)
 where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
-    let _ = tracing_subscriber::fmt()
+    let _ = tracing::subscriber::set_global_default(json_subscriber(writer));
+}
+
+/// The subscriber [`init_json_tracing`] installs, for a caller that scopes it
+/// (a test capturing one thread's logs).
+pub fn json_subscriber<W>(writer: W) -> impl tracing::Subscriber + Send + Sync + 'static
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt()
         .with_env_filter(log_filter())
         .with_target(false)
         .with_writer(writer)
@@ -62,7 +71,7 @@ where
         .with_span_list(false)
         .flatten_event(true)
         .without_time() // CloudWatch stamps every line
-        .try_init();
+        .finish()
 }
 
 fn log_filter() -> tracing_subscriber::EnvFilter {
@@ -148,6 +157,10 @@ async fn observe(State(config): State<Observe>, request: Request, next: Next) ->
         headers.insert(
             HeaderName::from_static("x-dynamodb-requests"),
             HeaderValue::from(tally.requests()),
+        );
+        headers.insert(
+            HeaderName::from_static("x-dynamodb-depth"),
+            HeaderValue::from(tally.depth()),
         );
         if let Ok(value) = HeaderValue::from_str(&format!(
             "store;dur={store_ms:.3}, app;dur={:.3}, total;dur={total_ms:.3}",

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use shared::api::{Connection, ErrorBody, UserRef, known_id};
 use shared::domain::Timestamp;
-use shared::domain::social::MAX_PENDING_REQUESTS;
+use shared::domain::social::{Audience, MAX_PENDING_REQUESTS};
 use shared::fanout;
 use shared::http::{CurrentUser, JsonBody, QueryParams};
 use shared::store::{GraphError, StoreError, TagError, UserRecord};
@@ -143,21 +143,24 @@ async fn connect(
     requester: &UserRecord,
 ) -> Result<Connection, ApiError> {
     let now = Timestamp::now();
-    app.store
-        .accept_request(me, requester, app.config.max_connections, now)
-        .await
-        .map_err(|error| graph_error(app, error))?;
-    // A new connection sees the other's earlier posts the rule allows.
-    fanout::best_effort(
-        "backfill",
-        fanout::backfill(&app.store, &me.id, &requester.id, &[]),
-    )
-    .await;
-    fanout::best_effort(
-        "backfill",
-        fanout::backfill(&app.store, &requester.id, &me.id, &[]),
-    )
-    .await;
+    // A new connection sees the other's earlier posts the rule allows. What
+    // those are does not depend on the accept, so both reads run beside its
+    // transaction, and both feeds are written at once after it commits:
+    // 3 round trips in all (profiles, transaction + reads, writes).
+    let (accepted, for_me, for_them) = tokio::join!(
+        app.store
+            .accept_request(me, requester, app.config.max_connections, now),
+        fanout::posts_to_backfill(&app.store, &me.id, &requester.id, &[]),
+        fanout::posts_to_backfill(&app.store, &requester.id, &me.id, &[]),
+    );
+    accepted.map_err(|error| graph_error(app, error))?;
+    tokio::join!(
+        fanout::best_effort("backfill", fanout::give(&app.store, &me.id, for_me)),
+        fanout::best_effort(
+            "backfill",
+            fanout::give(&app.store, &requester.id, for_them)
+        ),
+    );
     Ok(Connection {
         user: UserRef {
             id: requester.id.clone(),
@@ -320,16 +323,17 @@ pub async fn disconnect(
             GraphError::NotFound => connection_not_found(),
             other => graph_error(&app, other),
         })?;
-    fanout::best_effort(
-        "prune",
-        fanout::prune(&app.store, &caller.user_id, other, None),
-    )
-    .await;
-    fanout::best_effort(
-        "prune",
-        fanout::prune(&app.store, other, &caller.user_id, None),
-    )
-    .await;
+    // Both feeds at once: 3 round trips (transaction, reads, writes).
+    tokio::join!(
+        fanout::best_effort(
+            "prune",
+            fanout::prune(&app.store, &caller.user_id, other, None)
+        ),
+        fanout::best_effort(
+            "prune",
+            fanout::prune(&app.store, other, &caller.user_id, None)
+        ),
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -372,31 +376,55 @@ pub async fn set_tags(
         .edge(&caller.user_id, other)
         .await?
         .ok_or_else(connection_not_found)?;
-    app.store
-        .set_edge_tags(&caller.user_id, other, &tag_ids)
-        .await
-        .map_err(|error| match error {
-            // The edge vanished (disconnect) or a tag is not the caller's.
-            TagError::NotFound => tag_not_found(),
-            TagError::Store(error) => error.into(),
-            _ => ApiError::from(StoreError::Corrupt("unexpected tag error".into())),
-        })?;
     // The other person's feed follows: posts they may now see come in, posts
-    // they may no longer see go.
-    if tag_ids.iter().any(|t| !before.tag_ids.contains(t)) {
-        fanout::best_effort(
-            "backfill",
-            fanout::backfill(&app.store, other, &caller.user_id, &tag_ids),
-        )
-        .await;
-    }
-    if before.tag_ids.iter().any(|t| !tag_ids.contains(t)) {
-        fanout::best_effort(
-            "prune",
-            fanout::prune(&app.store, other, &caller.user_id, Some(&tag_ids)),
-        )
-        .await;
-    }
+    // they may no longer see go. Both reads run beside the transaction, the
+    // writes after it commits: 3 round trips (edge, transaction + reads,
+    // writes).
+    let gained = tag_ids.iter().any(|t| !before.tag_ids.contains(t));
+    let lost = before.tag_ids.iter().any(|t| !tag_ids.contains(t));
+    let (changed, to_add, to_remove) = tokio::join!(
+        app.store.set_edge_tags(&caller.user_id, other, &tag_ids),
+        async {
+            match gained {
+                // Only `tags` posts: the `connections` ones are in their feed already.
+                true => fanout::posts_to_backfill(&app.store, other, &caller.user_id, &tag_ids)
+                    .await
+                    .map(|posts| {
+                        let tagged = posts.into_iter().filter(|p| p.audience == Audience::Tags);
+                        Some(tagged.collect::<Vec<_>>())
+                    }),
+                false => Ok(None),
+            }
+        },
+        async {
+            match lost {
+                true => fanout::stale_entries(&app.store, other, &caller.user_id, Some(&tag_ids))
+                    .await
+                    .map(Some),
+                false => Ok(None),
+            }
+        },
+    );
+    changed.map_err(|error| match error {
+        // The edge vanished (disconnect) or a tag is not the caller's.
+        TagError::NotFound => tag_not_found(),
+        TagError::Store(error) => error.into(),
+        _ => ApiError::from(StoreError::Corrupt("unexpected tag error".into())),
+    })?;
+    tokio::join!(
+        fanout::best_effort("backfill", async {
+            match to_add.transpose() {
+                Some(posts) => fanout::give(&app.store, other, posts).await,
+                None => Ok(0),
+            }
+        }),
+        fanout::best_effort("prune", async {
+            match to_remove.transpose() {
+                Some(stale) => fanout::take_away(&app.store, other, stale).await,
+                None => Ok(0),
+            }
+        }),
+    );
     Ok(Json(ConnectionBody {
         connection: Connection {
             user: UserRef {

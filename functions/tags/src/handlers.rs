@@ -145,33 +145,31 @@ pub async fn delete_tag(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = known_id(&id, tag_not_found())?;
-    let tag = app
-        .store
-        .tag(&caller.user_id, id)
-        .await?
-        .ok_or_else(tag_not_found)?;
-    let before = app.store.connections(&caller.user_id).await?;
-    app.store
-        .delete_tag(&caller.user_id, &tag)
-        .await
-        .map_err(tag_error)?;
-    for edge in before.iter().filter(|edge| edge.tag_ids.contains(&tag.id)) {
-        let remaining: Vec<String> = edge
-            .tag_ids
-            .iter()
-            .filter(|t| **t != tag.id)
-            .cloned()
-            .collect();
-        fanout::best_effort(
-            "prune",
-            fanout::prune(
-                &app.store,
-                &edge.other_id,
-                &caller.user_id,
-                Some(&remaining),
-            ),
-        )
-        .await;
-    }
+    let me = caller.user_id.as_str();
+    let (tag, connections) = tokio::join!(app.store.tag(me, id), app.store.connections(me));
+    let (tag, connections) = (tag?.ok_or_else(tag_not_found)?, connections?);
+    // Who carries the tag, and the tags each keeps once it is gone.
+    let carrying: Vec<(&str, Vec<String>)> = connections
+        .iter()
+        .filter(|edge| edge.tag_ids.contains(&tag.id))
+        .map(|edge| {
+            let remaining = edge.tag_ids.iter().filter(|t| **t != tag.id).cloned();
+            (edge.other_id.as_str(), remaining.collect())
+        })
+        .collect();
+    // Round trip 2: the tag comes off every carrying connection (it stops
+    // granting visibility), while the feed entries it granted are read.
+    let others: Vec<&str> = carrying.iter().map(|(other, _)| *other).collect();
+    let (stripped, stale) = tokio::join!(
+        app.store.strip_tag(me, &tag.id, &others),
+        fanout::stale_entries_of(&app.store, me, &carrying),
+    );
+    stripped?;
+    // Round trip 3: the tag itself goes, and so do those entries.
+    let (deleted, ()) = tokio::join!(
+        app.store.delete_tag(me, &tag),
+        fanout::best_effort("prune", fanout::take_away_all(&app.store, stale)),
+    );
+    deleted.map_err(tag_error)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,8 +1,10 @@
 //! Counts and times DynamoDB requests per API call.
 //!
-//! The request count decides cost and latency in AWS, so it is measured, not
-//! guessed: an SDK interceptor adds every DynamoDB operation (and the time it
-//! took) to a task-local tally that the HTTP layer opens per request.
+//! The request count decides cost, and the round-trip depth (how many
+//! requests ran one after another) decides latency in AWS, so both are
+//! measured, not guessed: an SDK interceptor adds every DynamoDB operation
+//! (when it started and ended) to a task-local tally that the HTTP layer
+//! opens per request.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -22,6 +24,8 @@ pub struct StoreTally {
     requests: AtomicU32,
     micros: AtomicU64,
     operations: Mutex<Vec<&'static str>>,
+    /// When each request started and ended, to find the depth.
+    spans: Mutex<Vec<(Instant, Instant)>>,
 }
 
 impl StoreTally {
@@ -42,6 +46,31 @@ impl StoreTally {
             .map(|o| o.clone())
             .unwrap_or_default()
     }
+
+    /// The round-trip depth: the longest chain of requests each of which
+    /// started only after the one before it had ended. Requests sent
+    /// together (`join`, bounded concurrency) count once; in AWS each level
+    /// costs one network round trip, whatever the local store's speed.
+    pub fn depth(&self) -> u32 {
+        let mut spans = self.spans.lock().map(|s| s.clone()).unwrap_or_default();
+        spans.sort_by_key(|(start, _)| *start);
+        chain_depth(&spans)
+    }
+}
+
+/// Longest chain in `spans` (sorted by start) where each span starts at or
+/// after the end of the one before; O(n²) on the few requests of one call.
+fn chain_depth(spans: &[(Instant, Instant)]) -> u32 {
+    let mut depth = vec![0u32; spans.len()];
+    for i in 0..spans.len() {
+        let before = (0..i)
+            .filter(|&j| spans[j].1 <= spans[i].0)
+            .map(|j| depth[j])
+            .max()
+            .unwrap_or(0);
+        depth[i] = before + 1;
+    }
+    depth.into_iter().max().unwrap_or(0)
 }
 
 tokio::task_local! {
@@ -80,10 +109,9 @@ impl Intercept for CountRequests {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let elapsed = cfg
-            .load::<Started>()
-            .map(|s| s.0.elapsed().as_micros() as u64)
-            .unwrap_or(0);
+        let ended = Instant::now();
+        let started = cfg.load::<Started>().map_or(ended, |s| s.0);
+        let elapsed = ended.duration_since(started).as_micros() as u64;
         let operation = cfg
             .load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
             .map(|m| m.name())
@@ -94,6 +122,9 @@ impl Intercept for CountRequests {
             tally.micros.fetch_add(elapsed, Ordering::Relaxed);
             if let Ok(mut ops) = tally.operations.lock() {
                 ops.push(operation);
+            }
+            if let Ok(mut spans) = tally.spans.lock() {
+                spans.push((started, ended));
             }
         });
         Ok(())
@@ -120,4 +151,31 @@ fn static_name(name: &str) -> &'static str {
         .find(|known| **known == name)
         .copied()
         .unwrap_or("Other")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn at(base: Instant, from_ms: u64, to_ms: u64) -> (Instant, Instant) {
+        (
+            base + Duration::from_millis(from_ms),
+            base + Duration::from_millis(to_ms),
+        )
+    }
+
+    #[test]
+    fn depth_counts_requests_one_after_another_and_overlapping_ones_once() {
+        let t = Instant::now();
+        assert_eq!(chain_depth(&[]), 0);
+        // Three in a row.
+        assert_eq!(chain_depth(&[at(t, 0, 4), at(t, 4, 8), at(t, 9, 12)]), 3);
+        // A query, then five batches at once: two deep.
+        let mut spans = vec![at(t, 0, 4)];
+        spans.extend((0..5).map(|i| at(t, 4, 8 + i)));
+        assert_eq!(chain_depth(&spans), 2);
+        // A long request beside a short chain: the chain decides.
+        assert_eq!(chain_depth(&[at(t, 0, 20), at(t, 1, 3), at(t, 3, 5)]), 2);
+    }
 }

@@ -642,35 +642,61 @@ impl Store {
         self.batch_write(requests).await
     }
 
-    /// Sends writes in BatchWriteItem calls of 25 (DynamoDB's limit; moto
-    /// accepts more, AWS does not), retrying unprocessed items with backoff.
+    /// Sends writes in BatchWriteItem calls of 25 (DynamoDB's limit), up to
+    /// [`BATCHES_IN_FLIGHT`] at once: a fan-out to 100 connections is one
+    /// round trip, not five. Unprocessed items are retried with backoff.
     pub(crate) async fn batch_write(&self, writes: Vec<WriteRequest>) -> Result<(), StoreError> {
-        for chunk in writes.chunks(25) {
-            let mut requests = chunk.to_vec();
-            let mut attempt = 0;
-            while !requests.is_empty() {
-                let output = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, requests)
-                    .send()
-                    .await?;
-                requests = output
-                    .unprocessed_items
-                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
-                    .unwrap_or_default();
-                attempt += 1;
-                if !requests.is_empty() {
-                    if attempt >= 8 {
-                        return Err(StoreError::Throttled);
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(25 << attempt)).await;
+        use futures::{StreamExt, TryStreamExt};
+        // Owned chunks: a future borrowing the caller's slice would not be
+        // `Send` for every lifetime, which axum's handlers need.
+        let chunks: Vec<Vec<WriteRequest>> =
+            writes.chunks(BATCH_WRITE_MAX).map(<[_]>::to_vec).collect();
+        futures::stream::iter(chunks)
+            .map(|chunk| self.batch_write_chunk(chunk))
+            .buffer_unordered(BATCHES_IN_FLIGHT)
+            .try_collect()
+            .await
+    }
+
+    /// One BatchWriteItem, then its unprocessed items again until none is
+    /// left (DynamoDB returns some under load instead of failing).
+    async fn batch_write_chunk(&self, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+        let mut attempt = 0;
+        while !requests.is_empty() {
+            let output = self
+                .client
+                .batch_write_item()
+                .request_items(&self.table, requests)
+                .send()
+                .await?;
+            requests = output
+                .unprocessed_items
+                .and_then(|mut unprocessed| unprocessed.remove(&self.table))
+                .unwrap_or_default();
+            attempt += 1;
+            if !requests.is_empty() {
+                if attempt >= 8 {
+                    return Err(StoreError::Throttled);
                 }
+                tokio::time::sleep(std::time::Duration::from_millis(25 << attempt)).await;
             }
         }
         Ok(())
     }
 }
+
+/// DynamoDB's limit on the writes of one BatchWriteItem.
+pub(crate) const BATCH_WRITE_MAX: usize = 25;
+/// DynamoDB's limit on the keys of one BatchGetItem.
+pub(crate) const BATCH_GET_MAX: usize = 100;
+/// Batch requests of one call sent at once: enough for the largest fan-out
+/// (100 connections and the author: 5 batches) in one round trip, few enough
+/// that one call cannot flood the table's partitions.
+pub(crate) const BATCHES_IN_FLIGHT: usize = 8;
+/// Single-item requests and Queries of one call sent at once (a tag taken
+/// off the connections carrying it, and their feeds read): a quarter of the
+/// connection cap per round trip.
+pub(crate) const REQUESTS_IN_FLIGHT: usize = 25;
 
 /// Why a transaction did not commit.
 pub(crate) enum TransactError {

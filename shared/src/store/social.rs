@@ -261,20 +261,39 @@ impl Store {
         }
     }
 
-    /// Fetches up to 100 items by key in one BatchGetItem (retrying
-    /// unprocessed keys, which DynamoDB returns under load).
+    /// Fetches items by key: BatchGetItem per 100 keys (DynamoDB's limit),
+    /// up to [`super::BATCHES_IN_FLIGHT`] at once, so one round trip for
+    /// anything the cap allows.
     pub(crate) async fn batch_get(
         &self,
         wanted: Vec<HashMap<String, AttributeValue>>,
     ) -> Result<Vec<Item>, StoreError> {
+        use futures::{StreamExt, TryStreamExt};
+        let mut wanted = wanted;
+        wanted.dedup();
+        let chunks: Vec<Vec<_>> = wanted
+            .chunks(super::BATCH_GET_MAX)
+            .map(<[_]>::to_vec)
+            .collect();
+        let found: Vec<Vec<Item>> = futures::stream::iter(chunks)
+            .map(|chunk| self.batch_get_chunk(chunk))
+            .buffer_unordered(super::BATCHES_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    /// One BatchGetItem, then its unprocessed keys again until none is left
+    /// (DynamoDB returns some under load instead of failing).
+    async fn batch_get_chunk(
+        &self,
+        mut pending: Vec<HashMap<String, AttributeValue>>,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut found = Vec::new();
-        let mut pending = wanted;
-        pending.dedup();
         let mut attempt = 0;
         while !pending.is_empty() {
-            let chunk: Vec<_> = pending.drain(..pending.len().min(100)).collect();
             let request = KeysAndAttributes::builder()
-                .set_keys(Some(chunk))
+                .set_keys(Some(std::mem::take(&mut pending)))
                 .consistent_read(true)
                 .build()
                 .map_err(build_error)?;
@@ -294,7 +313,7 @@ impl Store {
                 .unprocessed_keys
                 .and_then(|mut u| u.remove(&self.table))
             {
-                pending.extend(unprocessed.keys);
+                pending = unprocessed.keys;
                 attempt += 1;
                 if attempt > 8 {
                     return Err(StoreError::Throttled);
@@ -890,28 +909,48 @@ impl Store {
         }
     }
 
-    /// Deletes a tag: first takes it off every connection carrying it (so it
-    /// stops granting visibility at once), then deletes the tag, its claim and
-    /// its count (1 Query + 1 UpdateItem per carrying connection + 1 TransactWriteItems).
-    pub async fn delete_tag(&self, me: &str, tag: &TagRecord) -> Result<usize, TagError> {
-        let carrying: Vec<Edge> = self
-            .connections(me)
-            .await?
-            .into_iter()
-            .filter(|edge| edge.tag_ids.contains(&tag.id))
-            .collect();
-        for edge in &carrying {
-            self.client
-                .update_item()
-                .table_name(&self.table)
-                .key(keys::PK, s(&keys::user(me)))
-                .key(keys::SK, s(&keys::connection(&edge.other_id)))
-                .update_expression("DELETE tag_ids :tag")
-                .expression_attribute_values(":tag", AttributeValue::Ss(vec![tag.id.clone()]))
-                .send()
-                .await
-                .map_err(StoreError::from)?;
-        }
+    /// Takes `tag_id` off each of `me`'s connections to `others`: one
+    /// UpdateItem each, up to [`super::REQUESTS_IN_FLIGHT`] at once. An edge
+    /// that is gone meanwhile (a disconnect) is skipped, never recreated.
+    pub async fn strip_tag(
+        &self,
+        me: &str,
+        tag_id: &str,
+        others: &[&str],
+    ) -> Result<(), StoreError> {
+        use futures::{StreamExt, TryStreamExt};
+        let others: Vec<String> = others.iter().map(|o| (*o).to_owned()).collect();
+        futures::stream::iter(others)
+            .map(|other| async move {
+                let result = self
+                    .client
+                    .update_item()
+                    .table_name(&self.table)
+                    .key(keys::PK, s(&keys::user(me)))
+                    .key(keys::SK, s(&keys::connection(&other)))
+                    .update_expression("DELETE tag_ids :tag")
+                    .condition_expression("attribute_exists(PK)")
+                    .expression_attribute_values(
+                        ":tag",
+                        AttributeValue::Ss(vec![tag_id.to_owned()]),
+                    )
+                    .send()
+                    .await;
+                match result {
+                    Err(error) if !is_condition_failure(&error) => Err(StoreError::from(error)),
+                    _ => Ok(()),
+                }
+            })
+            .buffer_unordered(super::REQUESTS_IN_FLIGHT)
+            .try_collect()
+            .await
+    }
+
+    /// Deletes a tag, its name claim and its count (1 TransactWriteItems).
+    /// The caller first takes it off every connection carrying it
+    /// ([`Store::strip_tag`]), so that it stops granting visibility before it
+    /// is gone.
+    pub async fn delete_tag(&self, me: &str, tag: &TagRecord) -> Result<(), TagError> {
         let delete = |sk_value: String| {
             Delete::builder()
                 .table_name(&self.table)
@@ -938,7 +977,7 @@ impl Store {
             TransactWriteItem::builder().update(count).build(),
         ];
         match self.transact(items).await {
-            Ok(()) => Ok(carrying.len()),
+            Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
             Err(TransactError::ConditionsFailed(_)) => Err(TagError::NotFound),
         }

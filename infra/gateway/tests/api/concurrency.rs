@@ -1,5 +1,5 @@
 //! Uniqueness and session rotation under real concurrency: many requests in
-//! flight at once through the gateway (multi-thread runtime) to moto.
+//! flight at once through the gateway (multi-thread runtime) to the local DynamoDB.
 //!
 //! What the code guarantees, from `Store::create_user` (one
 //! `TransactWriteItems`: profile, email claim and username claim each
@@ -20,9 +20,7 @@
 //!   as the account's failure limit admits (each try is counted before its
 //!   check); the rest see `429 rate_limited`, and so does the right password.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::json;

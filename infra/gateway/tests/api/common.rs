@@ -1,9 +1,12 @@
 //! Test harness: a real local gateway (in-process, on a free port) in front of
-//! the real functions, talking to moto (DynamoDB) and the SES emulator that
-//! `make test` starts. Each test person has their own loopback source
+//! the real functions, talking to the local DynamoDB (Dynoxide, or moto for
+//! the cross-check run) and the SES emulator that `make test` starts.
+//!
+//! Each [`Stack`] gets a table of its own, created like the one `make test`
+//! made from the template: tests cannot see each other's data, and an
+//! engine whose cost grows with the table (moto scans and copies whole
+//! tables) stays fast. Each test person has their own loopback source
 //! address, so per-IP limits apply to them as to separate people.
-
-#![allow(dead_code)]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -31,7 +34,6 @@ fn require_env(name: &str) -> String {
 /// A running gateway.
 pub struct Stack {
     pub base: String,
-    pub config: Config,
     pub app: shared::App,
 }
 
@@ -44,13 +46,17 @@ pub fn test_config() -> Config {
 }
 
 impl Stack {
-    /// A gateway with the given configuration.
-    pub async fn start_with(config: Config) -> Self {
+    /// A gateway with the given configuration, on a new table.
+    pub async fn start_with(mut config: Config) -> Self {
         require_env("AWS_ENDPOINT_URL_DYNAMODB");
         shared::http::init_tracing();
-        let app = shared::App::from_config(config.clone())
-            .await
-            .expect("app state");
+        config.table_name = new_table_like(&config.table_name).await;
+        let app = shared::App::from_config(config).await.expect("app state");
+        Self::serving(app).await
+    }
+
+    /// A gateway in front of `app` (whose table the caller chose).
+    pub async fn serving(app: shared::App) -> Self {
         let api = local_gateway::template::HttpApi::from_file(&repo_root().join("template.yaml"))
             .expect("template.yaml");
         let router = local_gateway::build(api, local_gateway::function_routers(&app), None)
@@ -67,7 +73,6 @@ impl Stack {
         });
         Self {
             base: format!("http://{address}"),
-            config,
             app,
         }
     }
@@ -84,6 +89,54 @@ impl Stack {
 }
 
 static NEXT_ADDRESS: AtomicU32 = AtomicU32::new(0);
+
+/// The DynamoDB client of the tests' own set-up (tables, raw requests).
+pub async fn dynamodb() -> aws_sdk_dynamodb::Client {
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(shared::app::https_client())
+        .load()
+        .await;
+    aws_sdk_dynamodb::Client::new(&sdk)
+}
+
+/// Creates a table with the keys and indexes of `model` (the one `make test`
+/// created from template.yaml) and returns its name.
+pub async fn new_table_like(model: &str) -> String {
+    let client = dynamodb().await;
+    let model_table = client
+        .describe_table()
+        .table_name(model)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("table {model} (made by make test): {e:?}"))
+        .table
+        .expect("a table description");
+    let name = format!("{model}-{}", unique());
+    let indexes = model_table.global_secondary_indexes().iter().map(|index| {
+        aws_sdk_dynamodb::types::GlobalSecondaryIndex::builder()
+            .index_name(index.index_name().unwrap_or_default())
+            .set_key_schema(index.key_schema.clone())
+            .set_projection(index.projection.clone())
+            .build()
+            .expect("an index")
+    });
+    client
+        .create_table()
+        .table_name(&name)
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .set_key_schema(model_table.key_schema.clone())
+        .set_attribute_definitions(model_table.attribute_definitions.clone())
+        .set_global_secondary_indexes(Some(indexes.collect()).filter(|v: &Vec<_>| !v.is_empty()))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("create table {name}: {e:?}"));
+    name
+}
+
+/// The engine the tests run on (`DYNAMODB_ENGINE`, set by `make test`).
+pub fn engine() -> String {
+    std::env::var("DYNAMODB_ENGINE").unwrap_or_else(|_| "dynoxide".into())
+}
 
 /// A unique loopback address (127.0.0.0/8 is all ours on Linux).
 pub fn unique_loopback() -> IpAddr {
@@ -119,13 +172,30 @@ impl Reply {
         self.body["error"]["code"].as_str().unwrap_or("")
     }
 
+    /// Asserts the call's DynamoDB cost: requests made, and how many of them
+    /// ran one after another (the round trips that set its latency in AWS).
+    #[track_caller]
+    pub fn assert_cost(&self, requests: u32, depth: u32) {
+        assert_eq!(
+            (self.dynamodb_requests(), self.dynamodb_depth()),
+            (requests, depth),
+            "(DynamoDB requests, round-trip depth) of a call answering {}",
+            self.status
+        );
+    }
+
     /// The DynamoDB requests the call made (from `X-DynamoDB-Requests`).
     pub fn dynamodb_requests(&self) -> u32 {
-        self.headers["x-dynamodb-requests"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap()
+        self.number_header("x-dynamodb-requests")
+    }
+
+    /// How many of them ran one after another (from `X-DynamoDB-Depth`).
+    pub fn dynamodb_depth(&self) -> u32 {
+        self.number_header("x-dynamodb-depth")
+    }
+
+    fn number_header(&self, name: &str) -> u32 {
+        self.headers[name].to_str().unwrap().parse().unwrap()
     }
 
     /// The refresh cookie the response set, if any (value, whole header).
@@ -150,7 +220,6 @@ impl Reply {
 pub struct Person {
     base: String,
     client: reqwest::Client,
-    pub ip: IpAddr,
     pub token: Option<String>,
     pub refresh: Option<String>,
     pub email: String,
@@ -174,7 +243,6 @@ impl Person {
         Self {
             base: base.to_owned(),
             client: client_from(ip),
-            ip,
             token: None,
             refresh: None,
             email: format!("person-{suffix}@example.com"),
@@ -185,12 +253,10 @@ impl Person {
 
     /// The same person (email, username, session) sending from `ip`, e.g.
     /// many people behind one address.
-    #[allow(dead_code)] // not every test binary uses it
     pub fn behind(&self, ip: IpAddr) -> Person {
         Self {
             base: self.base.clone(),
             client: client_from(ip),
-            ip,
             token: self.token.clone(),
             refresh: self.refresh.clone(),
             email: self.email.clone(),

@@ -8,11 +8,9 @@
 //! (see [`fresh_window`]). Counters live in the table, so every test uses fresh
 //! IPs, addresses and accounts.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use shared::config::{RateLimit, RateLimits};
@@ -21,14 +19,6 @@ use shared::domain::Timestamp;
 const MINUTE: Duration = Duration::from_secs(60);
 const QUARTER_HOUR: Duration = Duration::from_secs(15 * 60);
 const HOUR: Duration = Duration::from_secs(3600);
-
-/// The tests of this file run one at a time. moto (unlike DynamoDB) is not
-/// safe under concurrent transactions: every `TransactWriteItems` deep-copies
-/// the whole table first, which fails with a 500 ("dictionary changed size
-/// during iteration") when another request writes meanwhile, and a cancelled
-/// one restores that copy, losing what other requests wrote meanwhile. These
-/// tests sign people up (a transaction) while others count events.
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A gateway with the production default limits, whatever the environment says.
 async fn stack_with_default_limits() -> Stack {
@@ -98,7 +88,6 @@ fn the_default_limits_are_the_documented_ones() {
 
 #[tokio::test]
 async fn sign_in_is_limited_to_five_attempts_a_minute_per_ip() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let stack = stack_with_default_limits().await;
     let mut ann = stack.person();
     ann.sign_up().await;
@@ -143,7 +132,6 @@ async fn sign_in_is_limited_to_five_attempts_a_minute_per_ip() {
 
 #[tokio::test]
 async fn ten_failures_lock_the_account_even_for_the_right_password_from_a_fresh_ip() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let stack = stack_with_default_limits().await;
     let mut ann = stack.person();
     ann.sign_up().await;
@@ -201,7 +189,6 @@ async fn ten_failures_lock_the_account_even_for_the_right_password_from_a_fresh_
 
 #[tokio::test]
 async fn codes_are_limited_to_three_an_hour_per_email_address() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let stack = stack_with_default_limits().await;
     let address = format!("codes-{}@example.com", unique());
     fresh_window(HOUR, 60).await;
@@ -244,7 +231,6 @@ async fn codes_are_limited_to_three_an_hour_per_email_address() {
 
 #[tokio::test]
 async fn codes_are_limited_to_ten_an_hour_per_ip() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let stack = stack_with_default_limits().await;
     let requester = stack.person();
     fresh_window(HOUR, 60).await;
@@ -288,7 +274,6 @@ async fn codes_are_limited_to_ten_an_hour_per_ip() {
 
 #[tokio::test]
 async fn registration_is_limited_to_three_accounts_an_hour_per_ip_counting_accounts_not_attempts() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let stack = stack_with_default_limits().await;
     let mut ann = stack.person();
     ann.sign_up().await;
@@ -359,7 +344,6 @@ async fn registration_is_limited_to_three_accounts_an_hour_per_ip_counting_accou
 
 #[tokio::test]
 async fn password_reset_is_limited_to_three_an_hour_per_email_address() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let stack = stack_with_default_limits().await;
     let mut ann = stack.person();
     ann.sign_up().await;
@@ -416,7 +400,6 @@ async fn password_reset_is_limited_to_three_an_hour_per_email_address() {
 
 #[tokio::test]
 async fn waiting_out_retry_after_is_enough() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     // A small configured limit, so that the window can be waited out.
     let window = Duration::from_secs(4);
     let mut config = test_config();

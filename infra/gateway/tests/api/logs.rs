@@ -3,14 +3,14 @@
 //! private content ever appears — not the password, the one-time code, the
 //! access or refresh token, the email address or a post's text.
 //!
-//! The gateway runs in this process with the production log format
-//! (`shared::http::init_json_tracing`) writing into a buffer.
-
-mod common;
+//! The gateway runs in this test's thread (a current-thread runtime) with
+//! the production log format (`shared::http::json_subscriber`) as that
+//! thread's subscriber, writing into a buffer: other tests of the binary,
+//! on other threads, log elsewhere.
 
 use std::sync::{Arc, Mutex};
 
-use common::{PASSWORD, Stack, latest_code};
+use crate::common::{PASSWORD, Stack, latest_code};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -32,7 +32,8 @@ impl std::io::Write for Captured {
 async fn logs_carry_request_and_user_ids_and_never_secrets() {
     let captured = Captured::default();
     let writer = captured.clone();
-    shared::http::init_json_tracing(move || writer.clone());
+    let _logs =
+        tracing::subscriber::set_default(shared::http::json_subscriber(move || writer.clone()));
     let stack = Stack::start().await;
 
     // A whole life: sign-up code, registration, a post, sign-in, refresh,
@@ -41,7 +42,7 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
     let signed_up = ann.sign_up().await;
     let sign_up_code = latest_code(&ann.email).await;
     let first_access = signed_up.body["access_token"].as_str().unwrap().to_owned();
-    let secret_post = format!("ring-the-lighthouse-{}", common::unique());
+    let secret_post = format!("ring-the-lighthouse-{}", crate::common::unique());
     let posted = ann
         .post(
             "/api/posts",

@@ -1,9 +1,7 @@
 //! The account journey and its rules, through the real HTTP path:
-//! local gateway → functions → moto / SES emulator.
+//! local gateway → functions → the local DynamoDB / SES emulator.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -202,8 +200,9 @@ async fn an_expired_code_is_refused() {
 
     let stack = Stack::start().await;
     let ann = stack.person();
-    // moto never expires TTL items, and waiting ten minutes is no test: store a
-    // code whose lifetime is already over, exactly as the function would.
+    // DynamoDB deletes expired items only eventually (up to days later), so
+    // the code checks the expiry itself; waiting ten minutes is no test:
+    // store a code whose lifetime is already over, as the function would.
     let email = Email::parse(&ann.email).unwrap();
     let hash = hash_code(
         stack.app.keys.code_key(),

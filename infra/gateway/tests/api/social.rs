@@ -1,9 +1,7 @@
 //! The social core through the real HTTP path: connections under the cap,
 //! tags, posts with audiences and who sees them, the feed and its pages.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -1089,7 +1087,10 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
     }
     assert_eq!(ann.get("/api/connections").await.body["count"], 100);
 
-    // Creating a post for 100 connections: 1 Query + ⌈102 / 25⌉ BatchWriteItem = 6 (bound: 7).
+    // The connections list: 1 Query (each edge carries the other's username).
+    ann.get("/api/connections").await.assert_cost(1, 1);
+    // Creating a post for 100 connections: 1 Query + ⌈102 / 25⌉ BatchWriteItem = 6
+    // (bound: 7), the five batches at once: 2 deep.
     let reply = ann
         .post(
             "/api/posts",
@@ -1097,13 +1098,13 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED);
-    assert_eq!(reply.dynamodb_requests(), 6);
+    reply.assert_cost(6, 2);
     // An unfiltered feed page: 1 Query + 1 BatchGetItem, whatever the connections (bound: 2).
     let reply = ann.get("/api/feed").await;
     assert_eq!(reply.body["posts"].as_array().unwrap().len(), 11);
-    assert_eq!(reply.dynamodb_requests(), 2);
+    reply.assert_cost(2, 2);
     let reply = ann.get("/api/feed?limit=5").await;
-    assert_eq!(reply.dynamodb_requests(), 2);
+    reply.assert_cost(2, 2);
     let reply = ann
         .get(&format!(
             "/api/feed?limit=5&cursor={}",
@@ -1111,11 +1112,12 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         ))
         .await;
     assert_eq!(reply.body["posts"].as_array().unwrap().len(), 5);
-    assert_eq!(reply.dynamodb_requests(), 2);
+    reply.assert_cost(2, 2);
     // My posts: 1 Query.
-    assert_eq!(ann.get("/api/posts/mine").await.dynamodb_requests(), 1);
-    // Accepting commits in one transaction: BatchGetItem + TransactWriteItems,
-    // then the two backfills (Query GSI1 each; nobody has posts to copy here).
+    ann.get("/api/posts/mine").await.assert_cost(1, 1);
+    // Accepting commits in one transaction: BatchGetItem, then
+    // TransactWriteItems beside the two backfill reads (Query GSI1 each;
+    // nobody has posts to copy here, so no writes follow): 2 deep.
     let bob = signed_up(&stack).await;
     let carol = signed_up(&stack).await;
     bob.post("/api/connections/requests", json!({ "user_id": carol.id }))
@@ -1127,7 +1129,7 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.dynamodb_requests(), 4);
+    reply.assert_cost(4, 2);
     // At most 100 pending outgoing requests: Dan asks 100 of Ann's connections
     // (through the store, to keep the test quick), then once more through the API.
     let dan = signed_up(&stack).await;
@@ -1159,7 +1161,7 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         stack.app.store.counts(&dan.id).await.unwrap().pending_out,
         100
     );
-    // Disconnecting: one TransactWriteItems, then the two prunes (Query each).
+    // Disconnecting: one TransactWriteItems, then the two prunes (Query each) at once.
     let reply = carol
         .call(
             Method::DELETE,
@@ -1167,7 +1169,38 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
             None,
         )
         .await;
-    assert_eq!(reply.dynamodb_requests(), 3);
+    reply.assert_cost(3, 2);
+
+    // A tag on 30 of Ann's connections, then deleted: its GetItem beside the
+    // connections Query; the 30 UpdateItems that take it off them beside the
+    // 30 feed Queries, 25 at a time (2 round trips); then the
+    // TransactWriteItems (no feed entries to remove): 4 deep.
+    let tag = create_tag(&ann, "close").await;
+    let connections = ann.get("/api/connections").await;
+    for connection in connections.body["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(30)
+    {
+        let other = connection["user"]["id"].as_str().unwrap();
+        let reply = ann
+            .call(
+                Method::PUT,
+                &format!("/api/connections/{other}/tags"),
+                Some(json!({ "tag_ids": [tag] })),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        // Edge GetItem, then the TransactWriteItems beside the backfill read
+        // (nothing to copy): 2 deep.
+        reply.assert_cost(3, 2);
+    }
+    let reply = ann
+        .call(Method::DELETE, &format!("/api/tags/{tag}"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    reply.assert_cost(2 + 30 + 30 + 1, 4);
 }
 
 #[tokio::test]

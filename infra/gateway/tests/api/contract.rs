@@ -3,13 +3,11 @@
 //! the gateway's throttling and SPA serving, and the DynamoDB requests each
 //! call costs.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use local_gateway::template::{HttpApi, Throttle};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

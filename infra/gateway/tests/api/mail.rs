@@ -1,10 +1,7 @@
 //! When SES cannot be reached, asking for a code answers 503 `email_unavailable`
-//! with `Retry-After`, and leaves nothing behind: no stored code. Its own test
-//! binary, because it points this process's SES client at a closed port.
+//! with `Retry-After`, and leaves nothing behind: no stored code.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use shared::domain::account::Email;
@@ -12,9 +9,17 @@ use shared::domain::one_time_code::CodePurpose;
 
 #[tokio::test]
 async fn an_email_that_cannot_be_sent_changes_nothing() {
-    // SAFETY: the only test in this binary, run before any thread reads the variable.
-    unsafe { std::env::set_var("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:9") };
-    let stack = Stack::start().await;
+    // This stack's mailer talks to a closed port.
+    let mut config = test_config();
+    config.table_name = new_table_like(&config.table_name).await;
+    let unreachable = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(shared::app::https_client())
+        .endpoint_url("http://127.0.0.1:9")
+        .load()
+        .await;
+    let mailer = shared::email::Mailer::new(&unreachable, config.sender_email.clone(), None);
+    let app = shared::App::from_config(config).await.unwrap();
+    let stack = Stack::serving(app.with_mailer(mailer)).await;
     let ann = stack.person();
     let reply = ann
         .post("/api/auth/otp", json!({ "email": ann.email }))
