@@ -1,4 +1,5 @@
-"""Fixtures: a real moto_server on a free port, started from the same venv."""
+"""Fixtures: a real local DynamoDB on a free port: Dynoxide as make test builds
+it, or moto_server from the same venv with DYNAMODB_ENGINE=moto."""
 
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 LOCAL = HERE.parent
+ROOT = LOCAL.parent.parent
 TABLE_PY = LOCAL / "table.py"
 FIXTURE_TEMPLATE = HERE / "fixtures" / "template.yaml"
 
 sys.path.insert(0, str(LOCAL))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -39,24 +41,40 @@ def _moto_command(port: int) -> list[str]:
     return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint(tmp_path_factory):
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("moto") / "moto.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(_moto_command(port), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+def local_dynamodb_bin() -> Path:
+    """Dynoxide, as `make test` builds it (infra/dynoxide)."""
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    if not target.is_absolute():
+        target = ROOT / target
+    exe = target / "debug" / "local-dynamodb"
+    if not exe.exists():
+        pytest.fail(f"{exe} not built: cargo build -p local-dynamodb (make test builds it first)")
+    return exe
+
+
+def dynoxide_command(port: int, db_path: Path | None = None) -> list[str]:
+    cmd = [str(local_dynamodb_bin()), "--host", "127.0.0.1", "--port", str(port)]
+    return cmd + (["--db-path", str(db_path)] if db_path else [])
+
+
+def start_engine(cmd: list[str], port: int, log_path: Path, probe: str = "/") -> subprocess.Popen:
+    """Starts a DynamoDB engine and waits until it answers."""
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}{probe}"
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/moto-api/", timeout=2):
-                break
+            with urllib.request.urlopen(url, timeout=2):
+                return proc
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail(f"moto_server did not start on {url}:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.2)
-    yield url
+                pytest.fail(f"{cmd[0]} did not start on {url}:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.1)
+
+
+def stop_engine(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
@@ -65,15 +83,32 @@ def moto_endpoint(tmp_path_factory):
         proc.wait()
 
 
-@pytest.fixture
-def client(moto_endpoint):
+@pytest.fixture(scope="session")
+def dynamodb_endpoint(tmp_path_factory):
+    """The engine make test uses (DYNAMODB_ENGINE: dynoxide by default, or moto)."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("engine") / "engine.log"
+    if os.environ.get("DYNAMODB_ENGINE", "dynoxide") == "moto":
+        proc = start_engine(_moto_command(port), port, log_path, "/moto-api/")
+    else:
+        proc = start_engine(dynoxide_command(port), port, log_path)
+    yield f"http://127.0.0.1:{port}"
+    stop_engine(proc)
+
+
+def make_boto_client(endpoint: str):
     return boto3.client(
         "dynamodb",
-        endpoint_url=moto_endpoint,
+        endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="local",
         aws_secret_access_key="local",
     )
+
+
+@pytest.fixture
+def client(dynamodb_endpoint):
+    return make_boto_client(dynamodb_endpoint)
 
 
 @pytest.fixture
@@ -82,7 +117,7 @@ def table_name():
 
 
 class Tool:
-    """Runs table.py as the CLI it is, against the test moto_server."""
+    """Runs table.py as the CLI it is, against the test engine."""
 
     def __init__(self, endpoint: str):
         self.endpoint = endpoint
@@ -99,5 +134,5 @@ class Tool:
 
 
 @pytest.fixture
-def tool(moto_endpoint):
-    return Tool(moto_endpoint)
+def tool(dynamodb_endpoint):
+    return Tool(dynamodb_endpoint)

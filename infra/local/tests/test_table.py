@@ -1,4 +1,4 @@
-"""table.py against a real moto_server: create, backup, restore, resume."""
+"""table.py against a real local DynamoDB: create, backup, restore, resume."""
 
 from __future__ import annotations
 
@@ -321,7 +321,7 @@ class FlakyClient:
 
 
 def test_restore_writes_at_most_25_items_per_request_and_retries_unprocessed(
-    tool, client, moto_endpoint, table_name, tmp_path, monkeypatch
+    tool, client, dynamodb_endpoint, table_name, tmp_path, monkeypatch
 ):
     items = make_items()
     create(tool, table_name)
@@ -331,10 +331,10 @@ def test_restore_writes_at_most_25_items_per_request_and_retries_unprocessed(
     target = table_name + "-2"
     create(tool, target)
 
-    flaky = FlakyClient(table_tool.make_client(moto_endpoint, "us-east-1"))
+    flaky = FlakyClient(table_tool.make_client(dynamodb_endpoint, "us-east-1"))
     monkeypatch.setattr(table_tool, "make_client", lambda endpoint, region: flaky)
     monkeypatch.setattr(table_tool.time, "sleep", lambda s: None)
-    rc = table_tool.main(["restore", "--endpoint", moto_endpoint, "--table", target, "--in", str(out)])
+    rc = table_tool.main(["restore", "--endpoint", dynamodb_endpoint, "--table", target, "--in", str(out)])
     assert rc == 0
     assert max(flaky.batch_sizes) == 25
     # 12 full batches, each sent once in full; the retries carry only the unprocessed rest
