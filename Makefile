@@ -21,10 +21,10 @@ help: ## list the targets
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_. -]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "variables: MOTO_PORT (4566) SES_PORT (8005) GATEWAY_PORT (3000) TABLE_NAME; see .env.example"
+	@echo "variables: DYNAMODB_ENGINE (dynoxide|moto) DYNAMODB_PORT (4566) SES_PORT (8005) GATEWAY_PORT (3000) TABLE_NAME; see .env.example"
 	@echo "backup/restore: FILE=path.jsonl.gz TABLE=name; ENDPOINT= (empty) targets real AWS, YES=1 confirms a restore there"
 
-prereqs: ## check python3 >= 3.11, node >= 20, npm, cargo, curl
+prereqs: ## check python3 >= 3.11, node >= 20, npm, cargo, a C compiler, curl, openssl
 	@bash infra/local/prereqs.sh
 
 deps: venv node-deps ## install all Python and npm dependencies
@@ -51,7 +51,7 @@ frontend/node_modules/.installed: frontend/package.json $(wildcard frontend/pack
 dev: prereqs deps ## build SPA + gateway, start the emulators, run the gateway on :3000 (Ctrl-C stops all)
 	@bash infra/local/dev.sh
 
-stack-start: prereqs deps ## start only the emulators (moto + SES) and create the table
+stack-start: prereqs deps ## start only the emulators (local DynamoDB + SES) and create the table
 	@bash infra/local/stack.sh start
 
 stack-stop: ## snapshot the table and stop the emulators

@@ -120,6 +120,7 @@ if [[ "$DYNAMODB_ENGINE" == moto ]]; then
   keep_note="Ctrl-C stops everything and keeps the data in $STACK_DIR/snapshot.jsonl.gz"
 else
   engine_note="Dynoxide, data in ${DYNAMODB_DATA_FILE:-$STACK_DIR/dynamodb.sqlite}"
+  [[ "${DYNAMODB_DATA_FILE:-}" == :memory: ]] && engine_note="Dynoxide, in memory"
   keep_note="Every write is on disk at once; Ctrl-C also saves $STACK_DIR/snapshot.jsonl.gz"
 fi
 cat >&2 <<EOF

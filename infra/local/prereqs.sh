@@ -50,6 +50,13 @@ else
   bad cargo "not found" "rustup (https://rustup.rs), or apt-get install -y rustup && rustup default stable"
 fi
 
+# Dynoxide (the local DynamoDB) and ring compile C sources.
+if command -v cc >/dev/null 2>&1; then
+  ok cc "$(cc -dumpversion 2>/dev/null)"
+else
+  bad cc "no C compiler (the local DynamoDB builds SQLite from source)" "apt-get install -y gcc"
+fi
+
 if command -v curl >/dev/null 2>&1; then
   ok curl "$(curl --version 2>/dev/null | awk 'NR==1{print $2}')"
 else

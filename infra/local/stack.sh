@@ -14,9 +14,9 @@
 #   DYNAMODB_ENGINE (dynoxide)   dynoxide: local-dynamodb (Dynoxide on SQLite, built
 #                                from this workspace); moto: moto_server from .venv
 #   DYNAMODB_PORT (4566)  SES_PORT (8005)  TABLE_NAME (intentional-social-local)
-#   DYNAMODB_DATA_FILE ($STACK_DIR/dynamodb.sqlite)  Dynoxide's data; empty: in
-#                                memory (make test, make bench). moto keeps data
-#                                in memory only: the snapshot carries it over.
+#   DYNAMODB_DATA_FILE ($STACK_DIR/dynamodb.sqlite)  Dynoxide's data; :memory:
+#                                keeps it in memory (make test, make bench). moto
+#                                keeps data in memory only: the snapshot carries it.
 #   TEMPLATE (template.yaml)     template whose AWS::DynamoDB::Table is created
 #   STACK_DIR (.local)           pid files, logs/, snapshot
 #   SNAPSHOT ($STACK_DIR/snapshot.jsonl.gz)
@@ -44,8 +44,12 @@ STACK_WAIT_SECONDS="${STACK_WAIT_SECONDS:-30}"
 
 case "$TEMPLATE" in /*) ;; *) TEMPLATE="$ROOT/$TEMPLATE" ;; esac
 case "$STACK_DIR" in /*) ;; *) STACK_DIR="$ROOT/$STACK_DIR" ;; esac
-DYNAMODB_DATA_FILE="${DYNAMODB_DATA_FILE-$STACK_DIR/dynamodb.sqlite}"
-case "$DYNAMODB_DATA_FILE" in /* | "") ;; *) DYNAMODB_DATA_FILE="$ROOT/$DYNAMODB_DATA_FILE" ;; esac
+DYNAMODB_DATA_FILE="${DYNAMODB_DATA_FILE:-$STACK_DIR/dynamodb.sqlite}"
+case "$DYNAMODB_DATA_FILE" in
+  :memory:) DYNAMODB_DATA_FILE="" ;; # in memory: no --db-path
+  /*) ;;
+  *) DYNAMODB_DATA_FILE="$ROOT/$DYNAMODB_DATA_FILE" ;;
+esac
 case "$DYNAMODB_ENGINE" in
   dynoxide | moto) ;;
   *) die "DYNAMODB_ENGINE=$DYNAMODB_ENGINE: use dynoxide (the default) or moto" ;;

@@ -15,7 +15,7 @@ export DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-4577}"
 export SES_PORT="${TEST_SES_PORT:-8017}"
 export TABLE_NAME=intentional-social-test
 export STACK_DIR="$ROOT/.local/test"
-export DYNAMODB_DATA_FILE= # in memory: a throwaway stack
+export DYNAMODB_DATA_FILE=:memory: # a throwaway stack
 export NO_SNAPSHOT=1
 export TEMPLATE="${TEST_TEMPLATE:-$ROOT/template.yaml}"
 unset MOTO_PORT

@@ -87,7 +87,7 @@ def test_a_taken_port_stops_the_start_and_names_the_variable(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         try:
-            started = start_stack(tmp_path, DYNAMODB_PORT=str(port), DYNAMODB_DATA_FILE="")
+            started = start_stack(tmp_path, DYNAMODB_PORT=str(port), DYNAMODB_DATA_FILE=":memory:")
         finally:
             stop_stack(tmp_path)
     assert started.returncode != 0
