@@ -13,11 +13,13 @@ from __future__ import annotations
 import copy
 import os
 import re
+import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "infra" / "local"))
+import cfn_template  # noqa: E402 - the one template loader (infra/local/cfn_template.py)
+
 # TEMPLATE (as in infra/local/test.sh) points the tests at another template.
 TEMPLATE_PATH = Path(os.environ.get("TEMPLATE") or ROOT / "template.yaml")
 SAMCONFIG_PATH = ROOT / "samconfig.toml"
@@ -30,32 +32,8 @@ DEPLOY_SH = ROOT / "infra" / "deploy" / "deploy.sh"
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 
 
-class CfnLoader(yaml.SafeLoader):
-    """SafeLoader that accepts CloudFormation short-form intrinsic tags."""
-
-
-def _construct_cfn_tag(loader: CfnLoader, suffix: str, node: yaml.Node):
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    if suffix == "Ref":
-        return {"Ref": value}
-    if suffix == "Condition":
-        return {"Condition": value}
-    if suffix == "GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {f"Fn::{suffix}": value}
-
-
-CfnLoader.add_multi_constructor("!", _construct_cfn_tag)
-
-
 def load_yaml(path: Path) -> dict:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=CfnLoader)  # noqa: S506 - SafeLoader subclass
+    return cfn_template.load(path)
 
 
 def load_template() -> dict:

@@ -21,20 +21,14 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "infra" / "local"))
+import cfn_template  # noqa: E402 - the one template loader (infra/local/cfn_template.py)
+
 TEMPLATE = ROOT / "template.yaml"
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 ALARMS_ANCHOR = "  # DynamoDB publishes ThrottledRequests"
 DASHBOARD_START = "      DashboardBody: !Sub |\n"
-
-
-class Loader(yaml.SafeLoader):
-    pass
-
-
-Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
 def short_name(logical_id: str) -> str:
@@ -217,7 +211,7 @@ def dashboard(functions: list[str], alarms: list[str]) -> str:
 
 
 def sync(text: str) -> str:
-    doc = yaml.load(text, Loader=Loader)  # noqa: S506 - SafeLoader subclass
+    doc = cfn_template.loads(text)
     resources = doc["Resources"]
     functions = [k for k, v in resources.items() if v.get("Type") in FUNCTION_TYPES]
 
@@ -231,7 +225,7 @@ def sync(text: str) -> str:
         if ALARMS_ANCHOR not in text:
             sys.exit(f"error: cannot find {ALARMS_ANCHOR.strip()!r} in {TEMPLATE}")
         text = text.replace(ALARMS_ANCHOR, missing + ALARMS_ANCHOR, 1)
-        doc = yaml.load(text, Loader=Loader)  # noqa: S506
+        doc = cfn_template.loads(text)
         resources = doc["Resources"]
 
     alarms = [k for k, v in resources.items() if v.get("Type") == "AWS::CloudWatch::Alarm"]

@@ -110,8 +110,8 @@ template_functions() {
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
-from table import load_template  # the template loader that understands !Ref & co.
-for name, resource in load_template(Path(sys.argv[1]))["Resources"].items():
+import cfn_template  # the template loader that understands !Ref & co.
+for name, resource in cfn_template.load(Path(sys.argv[1]))["Resources"].items():
     metadata = resource.get("Metadata", {})
     if metadata.get("BuildMethod") == "rust-cargolambda":
         print(name, metadata["BuildProperties"]["Binary"])

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urlparse
 
-import yaml
+import cfn_template  # the one template loader, beside this file
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -79,41 +79,11 @@ def log(msg: str) -> None:
 # --------------------------------------------------------------------------
 
 
-class CfnLoader(yaml.SafeLoader):
-    """SafeLoader that accepts CloudFormation short-form intrinsics (!Ref, ...)."""
-
-
-def _construct_intrinsic(loader: CfnLoader, tag_suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    if tag_suffix == "Ref":
-        return {"Ref": value}
-    if tag_suffix == "Condition":
-        return {"Condition": value}
-    if tag_suffix == "GetAtt" and isinstance(value, str):
-        resource, _, attribute = value.partition(".")
-        return {"Fn::GetAtt": [resource, attribute]}
-    return {f"Fn::{tag_suffix}": value}
-
-
-CfnLoader.add_multi_constructor("!", _construct_intrinsic)
-
-
 def load_template(path: Path) -> dict:
     try:
-        with path.open("r", encoding="utf-8") as fh:
-            doc = yaml.load(fh, Loader=CfnLoader)  # noqa: S506 - SafeLoader subclass
-    except FileNotFoundError:
-        raise ToolError(f"template not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise ToolError(f"cannot parse template {path}: {exc}") from None
-    if not isinstance(doc, dict):
-        raise ToolError(f"template {path} is not a YAML mapping")
-    return doc
+        return cfn_template.load(path)
+    except cfn_template.TemplateError as exc:
+        raise ToolError(str(exc)) from None
 
 
 def _is_intrinsic(value: Any) -> bool:
