@@ -1,0 +1,232 @@
+//! Posts: written once with their audience; read by id or by author (GSI1).
+
+use aws_sdk_dynamodb::types::ReturnValue;
+
+use super::*;
+use crate::domain::Timestamp;
+use crate::domain::social::Audience;
+
+/// A post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostRecord {
+    /// ULID: time-ordered, so ids sort newest-last.
+    pub id: String,
+    /// The author.
+    pub author_id: String,
+    /// The author's username.
+    pub author_username: String,
+    /// Text.
+    pub content: String,
+    /// Who it is for (never changes).
+    pub audience: Audience,
+    /// For `tags` posts: the author's tags it is for (never change).
+    pub tag_ids: Vec<String>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last edit.
+    pub edited_at: Option<Timestamp>,
+}
+
+pub(super) fn audience_of(item: &Item) -> Result<Audience, StoreError> {
+    Audience::from_stored(&attr_s(item, "audience")?)
+        .ok_or_else(|| StoreError::Corrupt("audience".into()))
+}
+
+pub(super) fn post_from_item(item: &Item) -> Result<PostRecord, StoreError> {
+    Ok(PostRecord {
+        id: attr_s(item, "id")?,
+        author_id: attr_s(item, "author_id")?,
+        author_username: attr_s(item, "author_username")?,
+        content: attr_s(item, "content")?,
+        audience: audience_of(item)?,
+        tag_ids: attr_ss(item, "tag_ids"),
+        created_at: Timestamp(attr_n(item, "created_at")?),
+        edited_at: attr_n(item, "edited_at").ok().map(Timestamp),
+    })
+}
+
+impl Store {
+    /// Everything about `me` a new post needs (profile, connections, tags), in
+    /// one Query of `me`'s partition (a few KB: the cap keeps it small).
+    pub async fn author_context(
+        &self,
+        me: &str,
+    ) -> Result<(Option<super::UserRecord>, Vec<Edge>, Vec<TagRecord>), StoreError> {
+        let items = self
+            .query_all(
+                self.client
+                    .query()
+                    .table_name(&self.table)
+                    .key_condition_expression("PK = :pk")
+                    .expression_attribute_values(":pk", s(&keys::user(me)))
+                    .consistent_read(true),
+            )
+            .await?;
+        let mut profile = None;
+        let mut edges = Vec::new();
+        let mut tags = Vec::new();
+        for item in &items {
+            let sort_key = attr_s(item, keys::SK)?;
+            if sort_key == keys::PROFILE {
+                profile = Some(super::user_from_item(item)?);
+            } else if sort_key.starts_with(keys::CONN_PREFIX) {
+                edges.push(edge_from_item(item)?);
+            } else if sort_key.starts_with(keys::TAG_PREFIX) {
+                tags.push(tag_from_item(item)?);
+            }
+        }
+        Ok((profile, edges, tags))
+    }
+
+    /// Writes a post and its feed entries (the author's and each viewer's) in
+    /// BatchWriteItem calls of 25: ⌈(2 + viewers) / 25⌉ requests.
+    pub async fn create_post(
+        &self,
+        post: &PostRecord,
+        viewers: &[String],
+    ) -> Result<(), StoreError> {
+        let mut item = Item::from([
+            pk(keys::post(&post.id)),
+            sk(keys::POST),
+            (keys::GSI1PK.into(), s(&keys::author(&post.author_id))),
+            (keys::GSI1SK.into(), s(&post.id)),
+            ("id".into(), s(&post.id)),
+            ("author_id".into(), s(&post.author_id)),
+            ("author_username".into(), s(&post.author_username)),
+            ("content".into(), s(&post.content)),
+            ("audience".into(), s(post.audience.as_str())),
+            ("created_at".into(), n(post.created_at.0)),
+        ]);
+        if let Some(tags) = ss(&post.tag_ids) {
+            item.insert("tag_ids".into(), tags);
+        }
+        let mut items = vec![item, feed_item(&post.author_id, post)];
+        items.extend(viewers.iter().map(|viewer| feed_item(viewer, post)));
+        self.batch_put(items).await
+    }
+
+    /// A post by id (1 GetItem).
+    pub async fn post(&self, post_id: &str) -> Result<Option<PostRecord>, StoreError> {
+        self.get(keys::post(post_id), keys::POST)
+            .await?
+            .map(|item| post_from_item(&item))
+            .transpose()
+    }
+
+    /// Edits the text of `author`'s post (1 conditional UpdateItem); `None`
+    /// if there is no such post of theirs.
+    pub async fn edit_post(
+        &self,
+        author: &str,
+        post_id: &str,
+        content: &str,
+        now: Timestamp,
+    ) -> Result<Option<PostRecord>, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(&keys::post(post_id)))
+            .key(keys::SK, s(keys::POST))
+            .update_expression("SET content = :content, edited_at = :now")
+            .condition_expression("author_id = :author")
+            .expression_attribute_values(":content", s(content))
+            .expression_attribute_values(":now", n(now.0))
+            .expression_attribute_values(":author", s(author))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => output
+                .attributes
+                .map(|item| post_from_item(&item))
+                .transpose(),
+            Err(error) if is_condition_failure(&error) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Deletes `author`'s post (1 conditional DeleteItem); `false` if there
+    /// is no such post of theirs. Feed entries are removed separately.
+    pub async fn delete_post(&self, author: &str, post_id: &str) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(&keys::post(post_id)))
+            .key(keys::SK, s(keys::POST))
+            .condition_expression("author_id = :author")
+            .expression_attribute_values(":author", s(author))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) if is_condition_failure(&error) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// One page of an author's posts, newest first, before `before`
+    /// (1 Query on GSI1; `filter` is a DynamoDB filter on the post's audience
+    /// and tags, so a page may hold fewer than `limit`).
+    pub async fn posts_by_author(
+        &self,
+        author: &str,
+        before: Option<&str>,
+        limit: usize,
+        visible_to: Option<&[String]>,
+    ) -> Result<Page<PostRecord>, StoreError> {
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .scan_index_forward(false)
+            .limit(limit as i32)
+            .expression_attribute_values(":pk", s(&keys::author(author)));
+        query = match before {
+            Some(position) => query
+                .key_condition_expression("GSI1PK = :pk AND GSI1SK < :before")
+                .expression_attribute_values(":before", s(position)),
+            None => query.key_condition_expression("GSI1PK = :pk"),
+        };
+        if let Some(edge_tags) = visible_to {
+            // What a connection may see: `connections` posts, and `tags` posts
+            // naming one of the tags the author has on them.
+            let mut expression = String::from("audience = :connections");
+            query = query
+                .expression_attribute_values(":connections", s(Audience::Connections.as_str()));
+            if !edge_tags.is_empty() {
+                let any: Vec<String> = (0..edge_tags.len())
+                    .map(|i| format!("contains(tag_ids, :t{i})"))
+                    .collect();
+                expression = format!(
+                    "{expression} OR (audience = :tags AND ({}))",
+                    any.join(" OR ")
+                );
+                query = query.expression_attribute_values(":tags", s(Audience::Tags.as_str()));
+                for (i, tag) in edge_tags.iter().enumerate() {
+                    query = query.expression_attribute_values(format!(":t{i}"), s(tag));
+                }
+            }
+            query = query.filter_expression(expression);
+        }
+        let output = query.send().await?;
+        let evaluated_last = output
+            .last_evaluated_key
+            .as_ref()
+            .and_then(|k| k.get(keys::GSI1SK))
+            .and_then(|v| v.as_s().ok())
+            .cloned();
+        let items = output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(post_from_item)
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            next: evaluated_last,
+        })
+    }
+}

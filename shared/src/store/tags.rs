@@ -1,0 +1,254 @@
+//! Tags: a person's private labels for their connections.
+
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
+
+use super::*;
+use crate::domain::Timestamp;
+use crate::domain::social::{MAX_TAGS, TagColor};
+
+/// A tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRecord {
+    /// ULID.
+    pub id: String,
+    /// Name as written.
+    pub name: String,
+    /// Palette colour.
+    pub color: TagColor,
+    /// Creation time.
+    pub created_at: Timestamp,
+}
+
+/// Why a tag change did not commit.
+#[derive(Debug, thiserror::Error)]
+pub enum TagError {
+    /// The caller has another tag with this name.
+    #[error("tag name taken")]
+    NameTaken,
+    /// The caller has the most tags allowed.
+    #[error("too many tags")]
+    TooMany,
+    /// No such tag (of the caller's).
+    #[error("not found")]
+    NotFound,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub(super) fn tag_from_item(item: &Item) -> Result<TagRecord, StoreError> {
+    Ok(TagRecord {
+        id: attr_s(item, "id")?,
+        name: attr_s(item, "name")?,
+        color: TagColor::parse(&attr_s(item, "color")?)
+            .map_err(|_| StoreError::Corrupt("tag colour".into()))?,
+        created_at: Timestamp(attr_n(item, "created_at")?),
+    })
+}
+
+impl Store {
+    /// `me`'s tags (1 Query).
+    pub async fn tags(&self, me: &str) -> Result<Vec<TagRecord>, StoreError> {
+        let items = self
+            .query_all(
+                self.sorted_prefix_query(keys::user(me), keys::TAG_PREFIX)
+                    .consistent_read(true),
+            )
+            .await?;
+        items.iter().map(tag_from_item).collect()
+    }
+
+    /// One of `me`'s tags (1 GetItem).
+    pub async fn tag(&self, me: &str, tag_id: &str) -> Result<Option<TagRecord>, StoreError> {
+        self.get(keys::user(me), &keys::tag(tag_id))
+            .await?
+            .map(|item| tag_from_item(&item))
+            .transpose()
+    }
+
+    /// Creates a tag, its name claim and counts it (1 TransactWriteItems).
+    pub async fn create_tag(
+        &self,
+        me: &str,
+        tag: &TagRecord,
+        folded: &str,
+    ) -> Result<(), TagError> {
+        let item = Item::from([
+            pk(keys::user(me)),
+            sk(&keys::tag(&tag.id)),
+            ("id".into(), s(&tag.id)),
+            ("name".into(), s(&tag.name)),
+            ("color".into(), s(tag.color.as_str())),
+            ("created_at".into(), n(tag.created_at.0)),
+        ]);
+        let claim = Item::from([
+            pk(keys::user(me)),
+            sk(&keys::tag_name(folded)),
+            ("tag_id".into(), s(&tag.id)),
+        ]);
+        let count = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(&keys::user(me)))
+            .key(keys::SK, s(keys::PROFILE))
+            .update_expression("SET tags = if_not_exists(tags, :zero) + :one")
+            .condition_expression(count_below("tags", ":max"))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":max", n(MAX_TAGS as i64))
+            .build()
+            .map_err(build_error)?;
+        let items = vec![
+            self.put_new(item)?,
+            self.put_new(claim)?,
+            TransactWriteItem::builder().update(count).build(),
+        ];
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(TransactError::Store(error)) => Err(error.into()),
+            Err(TransactError::ConditionsFailed(failed)) if failed.contains(&1) => {
+                Err(TagError::NameTaken)
+            }
+            Err(TransactError::ConditionsFailed(_)) => Err(TagError::TooMany),
+        }
+    }
+
+    /// Renames and/or recolours a tag (1 TransactWriteItems when renaming:
+    /// the claim moves atomically; 1 UpdateItem otherwise).
+    pub async fn update_tag(
+        &self,
+        me: &str,
+        current: &TagRecord,
+        new_name: Option<(&str, String, String)>,
+        color: TagColor,
+    ) -> Result<(), TagError> {
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(&keys::user(me)))
+            .key(keys::SK, s(&keys::tag(&current.id)))
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":color", s(color.as_str()));
+        let Some((name, old_folded, new_folded)) = new_name else {
+            let result = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key(keys::PK, s(&keys::user(me)))
+                .key(keys::SK, s(&keys::tag(&current.id)))
+                .update_expression("SET color = :color")
+                .condition_expression("attribute_exists(PK)")
+                .expression_attribute_values(":color", s(color.as_str()))
+                .send()
+                .await;
+            return match result {
+                Ok(_) => Ok(()),
+                Err(error) if is_condition_failure(&error) => Err(TagError::NotFound),
+                Err(error) => Err(StoreError::from(error).into()),
+            };
+        };
+        update = update
+            .update_expression("SET color = :color, #name = :name")
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_values(":name", s(name));
+        let mut items = vec![
+            TransactWriteItem::builder()
+                .update(update.build().map_err(build_error)?)
+                .build(),
+        ];
+        if old_folded != new_folded {
+            let release = Delete::builder()
+                .table_name(&self.table)
+                .key(keys::PK, s(&keys::user(me)))
+                .key(keys::SK, s(&keys::tag_name(&old_folded)))
+                .build()
+                .map_err(build_error)?;
+            items.push(TransactWriteItem::builder().delete(release).build());
+            items.push(self.put_new(Item::from([
+                pk(keys::user(me)),
+                sk(&keys::tag_name(&new_folded)),
+                ("tag_id".into(), s(&current.id)),
+            ]))?);
+        }
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(TransactError::Store(error)) => Err(error.into()),
+            Err(TransactError::ConditionsFailed(failed)) if failed.contains(&2) => {
+                Err(TagError::NameTaken)
+            }
+            Err(TransactError::ConditionsFailed(_)) => Err(TagError::NotFound),
+        }
+    }
+
+    /// Takes `tag_id` off each of `me`'s connections to `others`: one
+    /// UpdateItem each, up to [`super::REQUESTS_IN_FLIGHT`] at once. An edge
+    /// that is gone meanwhile (a disconnect) is skipped, never recreated.
+    pub async fn strip_tag(
+        &self,
+        me: &str,
+        tag_id: &str,
+        others: &[&str],
+    ) -> Result<(), StoreError> {
+        use futures::{StreamExt, TryStreamExt};
+        let others: Vec<String> = others.iter().map(|o| (*o).to_owned()).collect();
+        futures::stream::iter(others)
+            .map(|other| async move {
+                let result = self
+                    .client
+                    .update_item()
+                    .table_name(&self.table)
+                    .key(keys::PK, s(&keys::user(me)))
+                    .key(keys::SK, s(&keys::connection(&other)))
+                    .update_expression("DELETE tag_ids :tag")
+                    .condition_expression("attribute_exists(PK)")
+                    .expression_attribute_values(
+                        ":tag",
+                        AttributeValue::Ss(vec![tag_id.to_owned()]),
+                    )
+                    .send()
+                    .await;
+                match result {
+                    Err(error) if !is_condition_failure(&error) => Err(StoreError::from(error)),
+                    _ => Ok(()),
+                }
+            })
+            .buffer_unordered(super::REQUESTS_IN_FLIGHT)
+            .try_collect()
+            .await
+    }
+
+    /// Deletes a tag, its name claim and its count (1 TransactWriteItems).
+    /// The caller first takes it off every connection carrying it
+    /// ([`Store::strip_tag`]), so that it stops granting visibility before it
+    /// is gone.
+    pub async fn delete_tag(&self, me: &str, tag: &TagRecord) -> Result<(), TagError> {
+        let delete = |sk_value: String| {
+            Delete::builder()
+                .table_name(&self.table)
+                .key(keys::PK, s(&keys::user(me)))
+                .key(keys::SK, s(&sk_value))
+                .condition_expression("attribute_exists(PK)")
+                .build()
+                .map(|d| TransactWriteItem::builder().delete(d).build())
+                .map_err(build_error)
+        };
+        let count = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(&keys::user(me)))
+            .key(keys::SK, s(keys::PROFILE))
+            .update_expression("SET tags = if_not_exists(tags, :one) - :one")
+            .condition_expression("tags > :zero")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":zero", n(0))
+            .build()
+            .map_err(build_error)?;
+        let items = vec![
+            delete(keys::tag(&tag.id))?,
+            delete(keys::tag_name(&tag.name.trim().to_lowercase()))?,
+            TransactWriteItem::builder().update(count).build(),
+        ];
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(TransactError::Store(error)) => Err(error.into()),
+            Err(TransactError::ConditionsFailed(_)) => Err(TagError::NotFound),
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Accounts: the profile with its email and username claims, password changes, and what one person sees of another.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+
+use super::*;
+use crate::domain::Timestamp;
+use crate::domain::account::{Email, Username};
+
+/// A user as stored (the password hash never leaves the auth code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// ULID.
+    pub id: String,
+    /// Lower-case username.
+    pub username: String,
+    /// Normalised email.
+    pub email: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Creation time.
+    pub created_at: Timestamp,
+}
+
+/// Why a registration did not commit.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    /// Another account has this email.
+    #[error("email taken")]
+    EmailTaken,
+    /// Another account has this username.
+    #[error("username taken")]
+    UsernameTaken,
+    /// The one-time code was used, replaced, expired or exhausted meanwhile.
+    #[error("code no longer valid")]
+    CodeGone,
+    /// The rate-limit window the registration counts against is full.
+    #[error("rate limit reached")]
+    LimitReached,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub(crate) fn user_from_item(item: &Item) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id: attr_s(item, "id")?,
+        username: attr_s(item, "username")?,
+        email: attr_s(item, "email")?,
+        password_hash: attr_s(item, "password_hash")?,
+        created_at: Timestamp(attr_n(item, "created_at")?),
+    })
+}
+
+/// How `me` relates to another person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relationship {
+    /// It is me.
+    SelfView,
+    /// Nothing between us.
+    None,
+    /// I asked them.
+    OutgoingRequest,
+    /// They asked me.
+    IncomingRequest,
+    /// Connected since.
+    Connected(Timestamp),
+}
+
+/// A profile's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// Connections.
+    pub connections: u32,
+    /// Pending outgoing requests.
+    pub pending_out: u32,
+    /// Tags.
+    pub tags: u32,
+}
+
+impl Store {
+    /// Registers a user, consumes the sign-up code and counts the
+    /// registration against `limit`, in one `TransactWriteItems` (1 request):
+    /// profile, email claim and username claim are each conditioned on not
+    /// existing, so of N concurrent registrations of an email or username
+    /// exactly one commits, and the counter on being under its maximum, so
+    /// at most `limit.max` commit in a window.
+    pub async fn create_user(
+        &self,
+        user: &UserRecord,
+        code: CodeToConsume<'_>,
+        limit: CountInWindow<'_>,
+    ) -> Result<(), CreateUserError> {
+        let profile = Item::from([
+            pk(keys::user(&user.id)),
+            sk(keys::PROFILE),
+            ("id".into(), s(&user.id)),
+            ("username".into(), s(&user.username)),
+            ("email".into(), s(&user.email)),
+            ("password_hash".into(), s(&user.password_hash)),
+            ("created_at".into(), n(user.created_at.0)),
+        ]);
+        let claim = |key: String| {
+            Item::from([
+                pk(key),
+                sk(keys::CLAIM),
+                ("user_id".into(), s(&user.id)),
+                ("username".into(), s(&user.username)),
+            ])
+        };
+        let email = Email::parse(&user.email).map_err(|e| StoreError::Corrupt(e.message))?;
+        let username =
+            Username::parse(&user.username).map_err(|e| StoreError::Corrupt(e.message))?;
+        let items = vec![
+            self.put_new(profile)?,
+            self.put_new(claim(keys::email_claim(&email)))?,
+            self.put_new(claim(keys::username_claim(&username)))?,
+            self.consume_code_item(&code)?,
+            self.count_in_window_item(&limit)?,
+        ];
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(TransactError::Store(error)) => Err(error.into()),
+            // Index order matches `items` above. The limit is reported first:
+            // a caller over it learns nothing about the email or username.
+            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.contains(&4) {
+                CreateUserError::LimitReached
+            } else if failed.contains(&1) {
+                CreateUserError::EmailTaken
+            } else if failed.contains(&2) {
+                CreateUserError::UsernameTaken
+            } else if failed.contains(&3) {
+                CreateUserError::CodeGone
+            } else {
+                // A ULID collision on the profile: vanishingly unlikely, retryable.
+                CreateUserError::Store(StoreError::Unavailable("user id collision".into()))
+            }),
+        }
+    }
+
+    /// A user's profile by id (1 GetItem).
+    pub async fn user(&self, user_id: &str) -> Result<Option<UserRecord>, StoreError> {
+        let item = self.get(keys::user(user_id), keys::PROFILE).await?;
+        item.map(|item| user_from_item(&item)).transpose()
+    }
+
+    /// The user id holding `email` (1 GetItem on the claim).
+    pub async fn user_id_by_email(&self, email: &Email) -> Result<Option<String>, StoreError> {
+        let item = self.get(keys::email_claim(email), keys::CLAIM).await?;
+        item.map(|item| attr_s(&item, "user_id")).transpose()
+    }
+
+    /// The (id, username) holding `username` (1 GetItem on the claim).
+    pub async fn user_by_username(
+        &self,
+        username: &Username,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let item = self
+            .get(keys::username_claim(username), keys::CLAIM)
+            .await?;
+        item.map(|item| Ok((attr_s(&item, "user_id")?, attr_s(&item, "username")?)))
+            .transpose()
+    }
+
+    /// Sets a new password hash and consumes the reset code, in one
+    /// `TransactWriteItems` (1 request).
+    pub async fn reset_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        code: CodeToConsume<'_>,
+    ) -> Result<(), CreateUserError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(&keys::user(user_id)))
+            .key(keys::SK, s(keys::PROFILE))
+            .update_expression("SET password_hash = :h")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":h", s(password_hash))
+            .build()
+            .map_err(build_error)?;
+        let items = vec![
+            TransactWriteItem::builder().update(update).build(),
+            self.consume_code_item(&code)?,
+        ];
+        match self.transact(items).await {
+            Ok(()) => Ok(()),
+            Err(TransactError::Store(error)) => Err(error.into()),
+            Err(TransactError::ConditionsFailed(_)) => Err(CreateUserError::CodeGone),
+        }
+    }
+
+    /// A person's profile and how `me` relates to them, in one BatchGetItem:
+    /// their profile, my edge to them, my outgoing and my incoming request.
+    pub async fn relationship(
+        &self,
+        me: &str,
+        other: &str,
+    ) -> Result<(Option<super::UserRecord>, Relationship), StoreError> {
+        let mine = keys::user(me);
+        let items = self
+            .batch_get(vec![
+                key(keys::user(other), keys::PROFILE),
+                key(mine.clone(), &keys::connection(other)),
+                key(mine.clone(), &keys::request_out(other)),
+                key(mine, &keys::request_in(other)),
+            ])
+            .await?;
+        let mut profile = None;
+        let mut relationship = Relationship::None;
+        for item in &items {
+            let sk_value = attr_s(item, keys::SK)?;
+            if sk_value == keys::PROFILE {
+                profile = Some(super::user_from_item(item)?);
+            } else if sk_value.starts_with(keys::CONN_PREFIX) {
+                relationship = Relationship::Connected(Timestamp(attr_n(item, "connected_at")?));
+            } else if sk_value.starts_with(keys::REQ_OUT_PREFIX)
+                && relationship == Relationship::None
+            {
+                relationship = Relationship::OutgoingRequest;
+            } else if sk_value.starts_with(keys::REQ_IN_PREFIX)
+                && relationship == Relationship::None
+            {
+                relationship = Relationship::IncomingRequest;
+            }
+        }
+        if me == other {
+            relationship = Relationship::SelfView;
+        }
+        Ok((profile, relationship))
+    }
+
+    /// Several profiles by id, in one BatchGetItem.
+    pub async fn users(
+        &self,
+        ids: &[&str],
+    ) -> Result<HashMap<String, super::UserRecord>, StoreError> {
+        let wanted = ids
+            .iter()
+            .map(|id| key(keys::user(id), keys::PROFILE))
+            .collect();
+        self.batch_get(wanted)
+            .await?
+            .iter()
+            .map(|item| super::user_from_item(item).map(|user| (user.id.clone(), user)))
+            .collect()
+    }
+
+    /// The counters on a profile (1 GetItem).
+    pub async fn counts(&self, user_id: &str) -> Result<Counts, StoreError> {
+        let item = self
+            .get(keys::user(user_id), keys::PROFILE)
+            .await?
+            .unwrap_or_default();
+        let read = |name: &str| {
+            attr_n(&item, name)
+                .ok()
+                .and_then(|v| u32::try_from(v).ok())
+                .unwrap_or(0)
+        };
+        Ok(Counts {
+            connections: read("connections"),
+            pending_out: read("pending_out"),
+            tags: read("tags"),
+        })
+    }
+}
