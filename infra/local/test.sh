@@ -189,7 +189,9 @@ fi
 # ours rests on one emulator's quirks (docs/architecture.md, "Two engines").
 printf '\n==> [cross-check stack] %s on :%s, SES on :%s\n' "$CROSS_ENGINE" "$CROSS_PORT" "$CROSS_SES_PORT"
 if cross_stack start; then
-  step "cargo-test-$CROSS_ENGINE" cross_env cargo test -p local-gateway --tests --no-fail-fast
+  # --workspace: the same feature resolution as the build above (-p would
+  # compile the dependencies again); --test '*': the integration tests only.
+  step "cargo-test-$CROSS_ENGINE" cross_env cargo test --workspace --test '*' --no-fail-fast
   cross_stack stop >/dev/null 2>&1 || true
 else
   fail_step "cargo-test-$CROSS_ENGINE" "the $CROSS_ENGINE stack did not start (logs in $ROOT/.local/test-$CROSS_ENGINE/logs/)"
