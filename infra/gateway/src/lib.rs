@@ -35,33 +35,10 @@ const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
 /// The function routers, by the logical id the template gives each function.
 pub fn function_routers(app: &shared::App) -> HashMap<String, Router> {
-    HashMap::from([
-        (
-            "AuthFunction".to_owned(),
-            auth_function::router(app.clone()),
-        ),
-        (
-            "UsersFunction".to_owned(),
-            users_function::router(app.clone()),
-        ),
-        ("HealthFunction".to_owned(), health_function::router()),
-        (
-            "ConnectionsFunction".to_owned(),
-            connections_function::router(app.clone()),
-        ),
-        (
-            "TagsFunction".to_owned(),
-            tags_function::router(app.clone()),
-        ),
-        (
-            "PostsFunction".to_owned(),
-            posts_function::router(app.clone()),
-        ),
-        (
-            "FeedFunction".to_owned(),
-            feed_function::router(app.clone()),
-        ),
-    ])
+    health_function::GROUPS
+        .iter()
+        .map(|group| (group.function.to_owned(), (group.router)(app.clone())))
+        .collect()
 }
 
 /// The gateway cannot start.
@@ -69,7 +46,7 @@ pub fn function_routers(app: &shared::App) -> HashMap<String, Router> {
 pub enum GatewayError {
     /// The template names a function this gateway cannot run.
     #[error(
-        "template.yaml routes to {0}, but the gateway has no router for it (add it to function_routers)"
+        "template.yaml routes to {0}, but the gateway has no router for it (add it to health_function::GROUPS)"
     )]
     UnknownFunction(String),
 }
