@@ -9,27 +9,30 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 export LOAD_DOTENV=0
-export MOTO_PORT="${BENCH_MOTO_PORT:-4588}"
+export DYNAMODB_ENGINE="${DYNAMODB_ENGINE:-dynoxide}"
+export DYNAMODB_PORT="${BENCH_DYNAMODB_PORT:-4588}"
 export SES_PORT="${BENCH_SES_PORT:-8028}"
 export TABLE_NAME=intentional-social-bench
 export STACK_DIR="$ROOT/.local/bench"
+export DYNAMODB_DATA_FILE=:memory:
 export NO_SNAPSHOT=1
+unset MOTO_PORT
 STACK="$ROOT/infra/local/stack.sh"
+
+# The function crates: every rust-cargolambda function of the template.
+mapfile -t crates < <(template_function_crates)
+((${#crates[@]})) || die "no rust-cargolambda functions found in template.yaml"
+echo "==> building release binaries (${crates[*]}, the bench) and the local DynamoDB"
+cargo build --quiet --release "${crates[@]/#/--package=}" -p bench
+cargo build --quiet -p local-dynamodb
 
 trap '"$STACK" stop >/dev/null 2>&1 || true' EXIT
 "$STACK" stop >/dev/null 2>&1 || true
 rm -rf "$STACK_DIR"
 "$STACK" start
 
-echo "==> building release binaries (functions and the bench)"
-cargo build --quiet --release -p auth -p users -p health -p connections -p tags -p posts -p feed -p bench
-
-env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN \
-  AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$MOTO_PORT" \
-  AWS_ENDPOINT_URL_SESV2="http://127.0.0.1:$SES_PORT" \
-  SES_STORE_URL="http://127.0.0.1:$SES_PORT" \
-  AWS_REGION="$LOCAL_REGION" AWS_DEFAULT_REGION="$LOCAL_REGION" \
-  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
+local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
+BENCH_CRATES="${crates[*]}" BENCH_ENGINE="$DYNAMODB_ENGINE" "${LOCAL_AWS[@]}" \
   TABLE_NAME="$TABLE_NAME" \
   APP_SECRET=bench-secret-not-for-production-0123456789abcdef0123456789 \
   SENDER_EMAIL=no-reply@intentional.local \
