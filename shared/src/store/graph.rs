@@ -1,6 +1,6 @@
 //! The graph: requests, mutual connections (one edge item on each side) and the cap.
 
-use aws_sdk_dynamodb::types::{ConditionCheck, Delete, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem, Update};
 
 use super::*;
 use crate::domain::Timestamp;
@@ -59,8 +59,34 @@ pub enum GraphError {
     Store(#[from] StoreError),
 }
 
-pub(super) fn count_below(attribute: &str, placeholder: &str) -> String {
-    format!("(attribute_not_exists({attribute}) OR {attribute} < {placeholder})")
+/// The named conditions of the graph's transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GraphCondition {
+    /// The sender's profile exists and is under both the pending-request
+    /// and the connection limit.
+    SenderUnderLimits,
+    /// No request in this direction yet (either half).
+    NotRequested,
+    /// Not connected yet (either edge).
+    NotConnected,
+    /// The recipient has not asked the sender.
+    NotAskedBack,
+    /// The recipient's profile exists.
+    RecipientExists,
+    /// The request exists (either half).
+    RequestExists,
+    /// The accepting person's profile exists and is under the cap.
+    CallerUnderCap,
+    /// The requester's profile exists and is under the cap.
+    OtherUnderCap,
+    /// The requester's pending count has the request in it.
+    PendingCounted,
+    /// The connection exists (either edge).
+    Connected,
+    /// A profile's connection count has the connection in it.
+    ConnectionCounted,
+    /// The tag exists and is the caller's.
+    TagExists,
 }
 
 pub(super) fn edge_from_item(item: &Item) -> Result<Edge, StoreError> {
@@ -81,9 +107,10 @@ pub(super) fn request_from_item(item: &Item) -> Result<PendingRequest, StoreErro
 }
 
 impl Store {
-    /// Sends a request from `from` to `to` (1 TransactWriteItems): counts the
-    /// pending request under its limit, refuses at the connection cap, when
-    /// already connected or requested, or when `to` already asked `from`.
+    /// Sends a request from `from` to `to` (1 TransactWriteItems, and 1
+    /// GetItem of the counts when a limit refused it): counts the pending
+    /// request under its limit, refuses at the connection cap, when already
+    /// connected or requested, or when `to` already asked `from`.
     pub async fn send_request(
         &self,
         from: &super::UserRecord,
@@ -91,22 +118,20 @@ impl Store {
         max_connections: u32,
         now: Timestamp,
     ) -> Result<(), GraphError> {
-        let profile_update = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(&from.id)))
-            .key(keys::SK, s(keys::PROFILE))
-            .update_expression("SET pending_out = if_not_exists(pending_out, :zero) + :one")
-            .condition_expression(format!(
+        use GraphCondition::*;
+        let count_pending = self.adjust_counts(
+            &from.id,
+            &[Step::Up(Counter::PendingOut)],
+            &format!(
                 "attribute_exists(PK) AND {} AND {}",
-                count_below("pending_out", ":max_pending"),
-                count_below("connections", ":max_connections")
-            ))
-            .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":max_pending", n(i64::from(MAX_PENDING_REQUESTS)))
-            .expression_attribute_values(":max_connections", n(i64::from(max_connections)))
-            .build()
-            .map_err(build_error)?;
+                Counter::PendingOut.below(":max_pending"),
+                Counter::Connections.below(":max_connections")
+            ),
+            &[
+                (":max_pending", MAX_PENDING_REQUESTS),
+                (":max_connections", max_connections),
+            ],
+        )?;
         let request = |owner: &str, sk_value: String, other: &super::UserRecord| {
             Item::from([
                 pk(keys::user(owner)),
@@ -133,29 +158,46 @@ impl Store {
             .condition_expression("attribute_exists(PK)")
             .build()
             .map_err(build_error)?;
-        let items = vec![
-            TransactWriteItem::builder().update(profile_update).build(),
-            self.put_new(request(&from.id, keys::request_out(&to.id), to))?,
-            self.put_new(request(&to.id, keys::request_in(&from.id), from))?,
-            absent(keys::user(&from.id), keys::connection(&to.id))?,
-            absent(keys::user(&from.id), keys::request_in(&to.id))?,
-            TransactWriteItem::builder()
-                .condition_check(recipient_exists)
-                .build(),
-        ];
-        match self.transact(items).await {
+        let transaction = Transaction::new()
+            .item(SenderUnderLimits, count_pending)
+            .item(
+                NotRequested,
+                self.put_new(request(&from.id, keys::request_out(&to.id), to))?,
+            )
+            .item(
+                NotRequested,
+                self.put_new(request(&to.id, keys::request_in(&from.id), from))?,
+            )
+            .item(
+                NotConnected,
+                absent(keys::user(&from.id), keys::connection(&to.id))?,
+            )
+            .item(
+                NotAskedBack,
+                absent(keys::user(&from.id), keys::request_in(&to.id))?,
+            )
+            .item(
+                RecipientExists,
+                TransactWriteItem::builder()
+                    .condition_check(recipient_exists)
+                    .build(),
+            );
+        // The most specific reason first: someone who is not there, then
+        // what already exists between the two, and the limits last.
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
-            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.contains(&5) {
+            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.has(RecipientExists) {
                 GraphError::NotFound
-            } else if failed.contains(&3) {
+            } else if failed.has(NotConnected) {
                 GraphError::AlreadyConnected
-            } else if failed.contains(&4) {
+            } else if failed.has(NotAskedBack) {
                 GraphError::TheyAsked
-            } else if failed.contains(&1) || failed.contains(&2) {
+            } else if failed.has(NotRequested) {
                 GraphError::AlreadyRequested
             } else {
-                // The profile condition: find out which limit.
+                // Only `SenderUnderLimits` is left, and it does not say which
+                // limit: the counts do.
                 let counts = self.counts(&from.id).await?;
                 if counts.connections >= max_connections {
                     GraphError::CallerAtLimit
@@ -167,8 +209,9 @@ impl Store {
     }
 
     /// Accepts `requester`'s request to `me`, creating both edges and
-    /// counting them, in one TransactWriteItems (6 items). Nothing changes
-    /// unless the request exists and both sides are under the cap.
+    /// counting them, in one TransactWriteItems (1 request, 6 items).
+    /// Nothing changes unless the request exists and both sides are under
+    /// the cap.
     pub async fn accept_request(
         &self,
         me: &super::UserRecord,
@@ -176,16 +219,7 @@ impl Store {
         max_connections: u32,
         now: Timestamp,
     ) -> Result<(), GraphError> {
-        let delete = |pk_value: String, sk_value: String| {
-            Delete::builder()
-                .table_name(&self.table)
-                .key(keys::PK, s(&pk_value))
-                .key(keys::SK, s(&sk_value))
-                .condition_expression("attribute_exists(PK)")
-                .build()
-                .map(|d| TransactWriteItem::builder().delete(d).build())
-                .map_err(build_error)
-        };
+        use GraphCondition::*;
         let edge = |owner: &super::UserRecord, other: &super::UserRecord| {
             Item::from([
                 pk(keys::user(&owner.id)),
@@ -195,56 +229,60 @@ impl Store {
                 ("connected_at".into(), n(now.0)),
             ])
         };
-        let count = |user: &super::UserRecord, also_pending: bool| {
-            let expression = if also_pending {
-                "SET connections = if_not_exists(connections, :zero) + :one, pending_out = if_not_exists(pending_out, :one) - :one"
-            } else {
-                "SET connections = if_not_exists(connections, :zero) + :one"
-            };
-            Update::builder()
-                .table_name(&self.table)
-                .key(keys::PK, s(&keys::user(&user.id)))
-                .key(keys::SK, s(keys::PROFILE))
-                .update_expression(expression)
-                .condition_expression(format!(
-                    "attribute_exists(PK) AND {}",
-                    count_below("connections", ":max")
-                ))
-                .expression_attribute_values(":zero", n(0))
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":max", n(i64::from(max_connections)))
-                .build()
-                .map(|u| TransactWriteItem::builder().update(u).build())
-                .map_err(build_error)
+        // The cap is checked on the connections only: the requester's
+        // pending count goes down with the request it counted.
+        let under_cap = format!(
+            "attribute_exists(PK) AND {}",
+            Counter::Connections.below(":max")
+        );
+        let count = |user: &super::UserRecord, steps: &[Step]| {
+            self.adjust_counts(&user.id, steps, &under_cap, &[(":max", max_connections)])
         };
-        let items = vec![
-            delete(keys::user(&me.id), keys::request_in(&requester.id))?,
-            delete(keys::user(&requester.id), keys::request_out(&me.id))?,
-            self.put_new(edge(me, requester))?,
-            self.put_new(edge(requester, me))?,
-            count(me, false)?,
-            count(requester, true)?,
-        ];
-        match self.transact(items).await {
+        let transaction = Transaction::new()
+            .item(
+                RequestExists,
+                self.delete_existing(keys::user(&me.id), &keys::request_in(&requester.id))?,
+            )
+            .item(
+                RequestExists,
+                self.delete_existing(keys::user(&requester.id), &keys::request_out(&me.id))?,
+            )
+            .item(NotConnected, self.put_new(edge(me, requester))?)
+            .item(NotConnected, self.put_new(edge(requester, me))?)
+            .item(
+                CallerUnderCap,
+                count(me, &[Step::Up(Counter::Connections)])?,
+            )
+            .item(
+                OtherUnderCap,
+                count(
+                    requester,
+                    &[
+                        Step::Up(Counter::Connections),
+                        Step::Down(Counter::PendingOut),
+                    ],
+                )?,
+            );
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
-            Err(TransactError::ConditionsFailed(failed)) => {
-                Err(if failed.contains(&0) || failed.contains(&1) {
-                    GraphError::NotFound
-                } else if failed.contains(&2) || failed.contains(&3) {
-                    GraphError::AlreadyConnected
-                } else if failed.contains(&4) {
-                    GraphError::CallerAtLimit
-                } else {
-                    GraphError::OtherAtLimit
-                })
-            }
+            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.has(RequestExists) {
+                GraphError::NotFound
+            } else if failed.has(NotConnected) {
+                GraphError::AlreadyConnected
+            } else if failed.has(CallerUnderCap) {
+                GraphError::CallerAtLimit
+            } else {
+                // Only `OtherUnderCap` is left.
+                GraphError::OtherAtLimit
+            }),
         }
     }
 
     /// Declines an incoming or cancels an outgoing request between `me` and
     /// `other` (1 BatchGetItem to find it, 1 TransactWriteItems).
     pub async fn remove_request(&self, me: &str, other: &str) -> Result<(), GraphError> {
+        use GraphCondition::*;
         let mine = keys::user(me);
         let found = self
             .batch_get(vec![
@@ -258,34 +296,29 @@ impl Store {
         let incoming = attr_s(item, keys::SK)?.starts_with(keys::REQ_IN_PREFIX);
         // The requester's pending count goes down with the pair.
         let (requester, recipient) = if incoming { (other, me) } else { (me, other) };
-        let delete = |pk_value: String, sk_value: String| {
-            Delete::builder()
-                .table_name(&self.table)
-                .key(keys::PK, s(&pk_value))
-                .key(keys::SK, s(&sk_value))
-                .condition_expression("attribute_exists(PK)")
-                .build()
-                .map(|d| TransactWriteItem::builder().delete(d).build())
-                .map_err(build_error)
-        };
-        let decrement = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(requester)))
-            .key(keys::SK, s(keys::PROFILE))
-            .update_expression("SET pending_out = if_not_exists(pending_out, :one) - :one")
-            .condition_expression("pending_out > :zero")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":zero", n(0))
-            .build()
-            .map_err(build_error)?;
-        let items = vec![
-            delete(keys::user(requester), keys::request_out(recipient))?,
-            delete(keys::user(recipient), keys::request_in(requester))?,
-            TransactWriteItem::builder().update(decrement).build(),
-        ];
-        match self.transact(items).await {
+        let transaction = Transaction::new()
+            .item(
+                RequestExists,
+                self.delete_existing(keys::user(requester), &keys::request_out(recipient))?,
+            )
+            .item(
+                RequestExists,
+                self.delete_existing(keys::user(recipient), &keys::request_in(requester))?,
+            )
+            .item(
+                PendingCounted,
+                self.adjust_counts(
+                    requester,
+                    &[Step::Down(Counter::PendingOut)],
+                    &Counter::PendingOut.above_zero(),
+                    &[],
+                )?,
+            );
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
+            // `RequestExists` or `PendingCounted`: the request was accepted
+            // or removed meanwhile.
             Err(TransactError::ConditionsFailed(_)) => Err(GraphError::NotFound),
         }
     }
@@ -326,40 +359,30 @@ impl Store {
             .transpose()
     }
 
-    /// Ends a connection: both edges and both counts in one TransactWriteItems.
+    /// Ends a connection: both edges and both counts in one TransactWriteItems
+    /// (1 request).
     pub async fn disconnect(&self, me: &str, other: &str) -> Result<(), GraphError> {
-        let delete = |owner: &str, peer: &str| {
-            Delete::builder()
-                .table_name(&self.table)
-                .key(keys::PK, s(&keys::user(owner)))
-                .key(keys::SK, s(&keys::connection(peer)))
-                .condition_expression("attribute_exists(PK)")
-                .build()
-                .map(|d| TransactWriteItem::builder().delete(d).build())
-                .map_err(build_error)
+        use GraphCondition::*;
+        let edge = |owner: &str, peer: &str| {
+            self.delete_existing(keys::user(owner), &keys::connection(peer))
         };
-        let decrement = |user: &str| {
-            Update::builder()
-                .table_name(&self.table)
-                .key(keys::PK, s(&keys::user(user)))
-                .key(keys::SK, s(keys::PROFILE))
-                .update_expression("SET connections = if_not_exists(connections, :one) - :one")
-                .condition_expression("connections > :zero")
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":zero", n(0))
-                .build()
-                .map(|u| TransactWriteItem::builder().update(u).build())
-                .map_err(build_error)
+        let count = |user: &str| {
+            self.adjust_counts(
+                user,
+                &[Step::Down(Counter::Connections)],
+                &Counter::Connections.above_zero(),
+                &[],
+            )
         };
-        let items = vec![
-            delete(me, other)?,
-            delete(other, me)?,
-            decrement(me)?,
-            decrement(other)?,
-        ];
-        match self.transact(items).await {
+        let transaction = Transaction::new()
+            .item(Connected, edge(me, other)?)
+            .item(Connected, edge(other, me)?)
+            .item(ConnectionCounted, count(me)?)
+            .item(ConnectionCounted, count(other)?);
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
+            // `Connected` or `ConnectionCounted`: not connected (any more).
             Err(TransactError::ConditionsFailed(_)) => Err(GraphError::NotFound),
         }
     }
@@ -372,6 +395,7 @@ impl Store {
         other: &str,
         tag_ids: &[String],
     ) -> Result<(), TagError> {
+        use GraphCondition::*;
         let mut update = Update::builder()
             .table_name(&self.table)
             .key(keys::PK, s(&keys::user(me)))
@@ -383,11 +407,12 @@ impl Store {
                 .expression_attribute_values(":tags", tags),
             None => update.update_expression("REMOVE tag_ids"),
         };
-        let mut items = vec![
+        let mut transaction = Transaction::new().item(
+            Connected,
             TransactWriteItem::builder()
                 .update(update.build().map_err(build_error)?)
                 .build(),
-        ];
+        );
         for tag_id in tag_ids {
             let check = ConditionCheck::builder()
                 .table_name(&self.table)
@@ -396,11 +421,15 @@ impl Store {
                 .condition_expression("attribute_exists(PK)")
                 .build()
                 .map_err(build_error)?;
-            items.push(TransactWriteItem::builder().condition_check(check).build());
+            transaction = transaction.item(
+                TagExists,
+                TransactWriteItem::builder().condition_check(check).build(),
+            );
         }
-        match self.transact(items).await {
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
+            // `Connected` or `TagExists`: no such connection or tag of `me`'s.
             Err(TransactError::ConditionsFailed(_)) => Err(TagError::NotFound),
         }
     }

@@ -2,7 +2,8 @@
 //! per aggregate. Key layouts live in [`keys`]; the files turn domain values
 //! into items and back, and each method documents its access pattern and
 //! request count. This file holds what they share: the client, the errors,
-//! the transaction and batch plumbing, and the attribute helpers.
+//! the batch plumbing and the attribute helpers; [`tx`] the transactions and
+//! the items they are made of.
 
 pub mod keys;
 pub mod metrics;
@@ -14,6 +15,7 @@ mod posts;
 mod rate;
 mod sessions;
 mod tags;
+mod tx;
 mod users;
 
 pub use codes::*;
@@ -22,6 +24,7 @@ pub use graph::*;
 pub use posts::*;
 pub use rate::*;
 pub use tags::*;
+use tx::*;
 pub use users::*;
 
 use std::collections::HashMap;
@@ -29,8 +32,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
-    AttributeValue, DeleteRequest, KeysAndAttributes, Put, PutRequest, TransactWriteItem,
-    WriteRequest,
+    AttributeValue, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
 };
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
@@ -101,43 +103,6 @@ impl Store {
         &self.table
     }
 
-    /// One `TransactWriteItems` (1 request, a few more only when DynamoDB
-    /// reports a conflict with another transaction on the same items, which it
-    /// cancels without judging our conditions: those are retried, since the
-    /// SDK does not).
-    pub(crate) async fn transact(
-        &self,
-        items: Vec<TransactWriteItem>,
-    ) -> Result<(), TransactError> {
-        const ATTEMPTS: u32 = 4;
-        for attempt in 1..=ATTEMPTS {
-            let error = match self
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(items.clone()))
-                .send()
-                .await
-            {
-                Ok(_) => return Ok(()),
-                Err(error) => error,
-            };
-            let (failed, conflicted) = cancellation(&error);
-            if !failed.is_empty() {
-                return Err(TransactError::ConditionsFailed(failed));
-            }
-            if !conflicted || attempt == ATTEMPTS {
-                return Err(TransactError::Store(if conflicted {
-                    StoreError::Throttled
-                } else {
-                    error.into()
-                }));
-            }
-            let jitter = u64::from(rand::random::<u8>() % 20);
-            tokio::time::sleep(std::time::Duration::from_millis((20 << attempt) + jitter)).await;
-        }
-        unreachable!("the loop returns on its last attempt")
-    }
-
     pub(crate) async fn get(
         &self,
         pk_value: String,
@@ -152,16 +117,6 @@ impl Store {
             .send()
             .await?;
         Ok(output.item)
-    }
-
-    pub(crate) fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(PK)")
-            .build()
-            .map_err(build_error)?;
-        Ok(TransactWriteItem::builder().put(put).build())
     }
 
     /// Deletes items by key: BatchWriteItem per 25.
@@ -341,38 +296,6 @@ pub(crate) const BATCHES_IN_FLIGHT: usize = 8;
 /// off the connections carrying it, and their feeds read): a quarter of the
 /// connection cap per round trip.
 pub(crate) const REQUESTS_IN_FLIGHT: usize = 25;
-
-/// Why a transaction did not commit.
-pub(crate) enum TransactError {
-    /// These items' conditions failed (indexes into the request).
-    ConditionsFailed(Vec<usize>),
-    /// Anything else.
-    Store(StoreError),
-}
-
-/// Indexes of the items whose condition failed, and whether any item was in
-/// conflict with another transaction.
-fn cancellation<R>(
-    error: &SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, R>,
-) -> (Vec<usize>, bool) {
-    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-    let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
-        error.as_service_error()
-    else {
-        return (Vec::new(), false);
-    };
-    let reasons = cancelled.cancellation_reasons();
-    let failed = reasons
-        .iter()
-        .enumerate()
-        .filter(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"))
-        .map(|(index, _)| index)
-        .collect();
-    let conflicted = reasons
-        .iter()
-        .any(|reason| reason.code() == Some("TransactionConflict"));
-    (failed, conflicted)
-}
 
 pub(crate) fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
     error.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")

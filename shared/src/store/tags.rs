@@ -46,6 +46,23 @@ pub(super) fn tag_from_item(item: &Item) -> Result<TagRecord, StoreError> {
     })
 }
 
+/// The named conditions of the tag transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagCondition {
+    /// No tag has the new tag's id.
+    TagNew,
+    /// None of the caller's tags has the (folded) name.
+    NameFree,
+    /// The caller has fewer tags than allowed.
+    UnderLimit,
+    /// The tag exists and is the caller's.
+    TagExists,
+    /// The tag's name claim exists.
+    NameClaimed,
+    /// The caller's tag count has the tag in it.
+    TagCounted,
+}
+
 impl Store {
     /// `me`'s tags (1 Query).
     pub async fn tags(&self, me: &str) -> Result<Vec<TagRecord>, StoreError> {
@@ -73,6 +90,7 @@ impl Store {
         tag: &TagRecord,
         folded: &str,
     ) -> Result<(), TagError> {
+        use TagCondition::*;
         let item = Item::from([
             pk(keys::user(me)),
             sk(&keys::tag(&tag.id)),
@@ -86,28 +104,24 @@ impl Store {
             sk(&keys::tag_name(folded)),
             ("tag_id".into(), s(&tag.id)),
         ]);
-        let count = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(me)))
-            .key(keys::SK, s(keys::PROFILE))
-            .update_expression("SET tags = if_not_exists(tags, :zero) + :one")
-            .condition_expression(count_below("tags", ":max"))
-            .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":max", n(MAX_TAGS as i64))
-            .build()
-            .map_err(build_error)?;
-        let items = vec![
-            self.put_new(item)?,
-            self.put_new(claim)?,
-            TransactWriteItem::builder().update(count).build(),
-        ];
-        match self.transact(items).await {
+        let count = self.adjust_counts(
+            me,
+            &[Step::Up(Counter::Tags)],
+            &Counter::Tags.below(":max"),
+            &[(":max", MAX_TAGS as u32)],
+        )?;
+        let transaction = Transaction::new()
+            .item(TagNew, self.put_new(item)?)
+            .item(NameFree, self.put_new(claim)?)
+            .item(UnderLimit, count);
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
-            Err(TransactError::ConditionsFailed(failed)) if failed.contains(&1) => {
+            Err(TransactError::ConditionsFailed(failed)) if failed.has(NameFree) => {
                 Err(TagError::NameTaken)
             }
+            // `UnderLimit`, or a tag id collision (`TagNew`, vanishingly
+            // unlikely), which is refused the same way.
             Err(TransactError::ConditionsFailed(_)) => Err(TagError::TooMany),
         }
     }
@@ -121,6 +135,7 @@ impl Store {
         new_name: Option<(&str, String, String)>,
         color: TagColor,
     ) -> Result<(), TagError> {
+        use TagCondition::*;
         let mut update = Update::builder()
             .table_name(&self.table)
             .key(keys::PK, s(&keys::user(me)))
@@ -149,11 +164,12 @@ impl Store {
             .update_expression("SET color = :color, #name = :name")
             .expression_attribute_names("#name", "name")
             .expression_attribute_values(":name", s(name));
-        let mut items = vec![
+        let mut transaction = Transaction::new().item(
+            TagExists,
             TransactWriteItem::builder()
                 .update(update.build().map_err(build_error)?)
                 .build(),
-        ];
+        );
         if old_folded != new_folded {
             let release = Delete::builder()
                 .table_name(&self.table)
@@ -161,19 +177,26 @@ impl Store {
                 .key(keys::SK, s(&keys::tag_name(&old_folded)))
                 .build()
                 .map_err(build_error)?;
-            items.push(TransactWriteItem::builder().delete(release).build());
-            items.push(self.put_new(Item::from([
-                pk(keys::user(me)),
-                sk(&keys::tag_name(&new_folded)),
-                ("tag_id".into(), s(&current.id)),
-            ]))?);
+            // The old name's claim goes with the rename: the tag's update is
+            // the check, so it needs no condition of its own.
+            transaction = transaction
+                .unconditioned(TransactWriteItem::builder().delete(release).build())
+                .item(
+                    NameFree,
+                    self.put_new(Item::from([
+                        pk(keys::user(me)),
+                        sk(&keys::tag_name(&new_folded)),
+                        ("tag_id".into(), s(&current.id)),
+                    ]))?,
+                );
         }
-        match self.transact(items).await {
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
-            Err(TransactError::ConditionsFailed(failed)) if failed.contains(&2) => {
+            Err(TransactError::ConditionsFailed(failed)) if failed.has(NameFree) => {
                 Err(TagError::NameTaken)
             }
+            // Only `TagExists` is left.
             Err(TransactError::ConditionsFailed(_)) => Err(TagError::NotFound),
         }
     }
@@ -220,34 +243,32 @@ impl Store {
     /// ([`Store::strip_tag`]), so that it stops granting visibility before it
     /// is gone.
     pub async fn delete_tag(&self, me: &str, tag: &TagRecord) -> Result<(), TagError> {
-        let delete = |sk_value: String| {
-            Delete::builder()
-                .table_name(&self.table)
-                .key(keys::PK, s(&keys::user(me)))
-                .key(keys::SK, s(&sk_value))
-                .condition_expression("attribute_exists(PK)")
-                .build()
-                .map(|d| TransactWriteItem::builder().delete(d).build())
-                .map_err(build_error)
-        };
-        let count = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(me)))
-            .key(keys::SK, s(keys::PROFILE))
-            .update_expression("SET tags = if_not_exists(tags, :one) - :one")
-            .condition_expression("tags > :zero")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":zero", n(0))
-            .build()
-            .map_err(build_error)?;
-        let items = vec![
-            delete(keys::tag(&tag.id))?,
-            delete(keys::tag_name(&tag.name.trim().to_lowercase()))?,
-            TransactWriteItem::builder().update(count).build(),
-        ];
-        match self.transact(items).await {
+        use TagCondition::*;
+        let transaction = Transaction::new()
+            .item(
+                TagExists,
+                self.delete_existing(keys::user(me), &keys::tag(&tag.id))?,
+            )
+            .item(
+                NameClaimed,
+                self.delete_existing(
+                    keys::user(me),
+                    &keys::tag_name(&tag.name.trim().to_lowercase()),
+                )?,
+            )
+            .item(
+                TagCounted,
+                self.adjust_counts(
+                    me,
+                    &[Step::Down(Counter::Tags)],
+                    &Counter::Tags.above_zero(),
+                    &[],
+                )?,
+            );
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
+            // Any of the three: the tag is gone (deleted meanwhile).
             Err(TransactError::ConditionsFailed(_)) => Err(TagError::NotFound),
         }
     }

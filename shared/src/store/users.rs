@@ -79,6 +79,23 @@ pub struct Counts {
     pub tags: u32,
 }
 
+/// The named conditions of the account transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AccountCondition {
+    /// No profile has the new user's id.
+    ProfileNew,
+    /// No account claims the email.
+    EmailFree,
+    /// No account claims the username.
+    UsernameFree,
+    /// The one-time code is still live (see [`Store::consume_code_item`]).
+    CodeLive,
+    /// The rate-limit window has room (see [`Store::count_in_window_item`]).
+    UnderRateLimit,
+    /// The profile whose password changes exists.
+    ProfileExists,
+}
+
 impl Store {
     /// Registers a user, consumes the sign-up code and counts the
     /// registration against `limit`, in one `TransactWriteItems` (1 request):
@@ -92,6 +109,7 @@ impl Store {
         code: CodeToConsume<'_>,
         limit: CountInWindow<'_>,
     ) -> Result<(), CreateUserError> {
+        use AccountCondition::*;
         let profile = Item::from([
             pk(keys::user(&user.id)),
             sk(keys::PROFILE),
@@ -112,28 +130,31 @@ impl Store {
         let email = Email::parse(&user.email).map_err(|e| StoreError::Corrupt(e.message))?;
         let username =
             Username::parse(&user.username).map_err(|e| StoreError::Corrupt(e.message))?;
-        let items = vec![
-            self.put_new(profile)?,
-            self.put_new(claim(keys::email_claim(&email)))?,
-            self.put_new(claim(keys::username_claim(&username)))?,
-            self.consume_code_item(&code)?,
-            self.count_in_window_item(&limit)?,
-        ];
-        match self.transact(items).await {
+        let transaction = Transaction::new()
+            .item(ProfileNew, self.put_new(profile)?)
+            .item(EmailFree, self.put_new(claim(keys::email_claim(&email)))?)
+            .item(
+                UsernameFree,
+                self.put_new(claim(keys::username_claim(&username)))?,
+            )
+            .item(CodeLive, self.consume_code_item(&code)?)
+            .item(UnderRateLimit, self.count_in_window_item(&limit)?);
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
-            // Index order matches `items` above. The limit is reported first:
-            // a caller over it learns nothing about the email or username.
-            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.contains(&4) {
+            // The limit is reported first: a caller over it learns nothing
+            // about the email or username.
+            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.has(UnderRateLimit) {
                 CreateUserError::LimitReached
-            } else if failed.contains(&1) {
+            } else if failed.has(EmailFree) {
                 CreateUserError::EmailTaken
-            } else if failed.contains(&2) {
+            } else if failed.has(UsernameFree) {
                 CreateUserError::UsernameTaken
-            } else if failed.contains(&3) {
+            } else if failed.has(CodeLive) {
                 CreateUserError::CodeGone
             } else {
-                // A ULID collision on the profile: vanishingly unlikely, retryable.
+                // Only `ProfileNew` is left: a ULID collision, vanishingly
+                // unlikely and retryable.
                 CreateUserError::Store(StoreError::Unavailable("user id collision".into()))
             }),
         }
@@ -171,6 +192,7 @@ impl Store {
         password_hash: &str,
         code: CodeToConsume<'_>,
     ) -> Result<(), CreateUserError> {
+        use AccountCondition::*;
         let update = Update::builder()
             .table_name(&self.table)
             .key(keys::PK, s(&keys::user(user_id)))
@@ -180,13 +202,18 @@ impl Store {
             .expression_attribute_values(":h", s(password_hash))
             .build()
             .map_err(build_error)?;
-        let items = vec![
-            TransactWriteItem::builder().update(update).build(),
-            self.consume_code_item(&code)?,
-        ];
-        match self.transact(items).await {
+        let transaction = Transaction::new()
+            .item(
+                ProfileExists,
+                TransactWriteItem::builder().update(update).build(),
+            )
+            .item(CodeLive, self.consume_code_item(&code)?);
+        match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
+            // `CodeLive` or `ProfileExists`: the caller found the account by
+            // its email's claim just before, so a profile gone meanwhile is
+            // reported like a code gone; the person starts over either way.
             Err(TransactError::ConditionsFailed(_)) => Err(CreateUserError::CodeGone),
         }
     }
@@ -253,16 +280,16 @@ impl Store {
             .get(keys::user(user_id), keys::PROFILE)
             .await?
             .unwrap_or_default();
-        let read = |name: &str| {
-            attr_n(&item, name)
+        let read = |counter: Counter| {
+            attr_n(&item, counter.attribute())
                 .ok()
                 .and_then(|v| u32::try_from(v).ok())
                 .unwrap_or(0)
         };
         Ok(Counts {
-            connections: read("connections"),
-            pending_out: read("pending_out"),
-            tags: read("tags"),
+            connections: read(Counter::Connections),
+            pending_out: read(Counter::PendingOut),
+            tags: read(Counter::Tags),
         })
     }
 }

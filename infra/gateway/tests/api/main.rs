@@ -11,3 +11,4 @@ mod limits;
 mod logs;
 mod mail;
 mod social;
+mod transactions;
