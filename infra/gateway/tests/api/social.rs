@@ -1171,17 +1171,18 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         .await;
     reply.assert_cost(3, 2);
 
-    // A tag on 30 of Ann's connections, then deleted: its GetItem beside the
-    // connections Query; the 30 UpdateItems that take it off them beside the
-    // 30 feed Queries, 25 at a time (2 round trips); then the
-    // TransactWriteItems (no feed entries to remove): 4 deep.
+    // A tag on 20 of Ann's connections, then deleted: its GetItem beside the
+    // connections Query; the 20 UpdateItems that take it off them beside the
+    // 20 feed Queries (25 may be in flight); then the TransactWriteItems (no
+    // feed entries to remove): 3 deep. (Past 25 the depth depends on which
+    // requests finish first: at least one more level per 25.)
     let tag = create_tag(&ann, "close").await;
     let connections = ann.get("/api/connections").await;
     for connection in connections.body["connections"]
         .as_array()
         .unwrap()
         .iter()
-        .take(30)
+        .take(20)
     {
         let other = connection["user"]["id"].as_str().unwrap();
         let reply = ann
@@ -1200,7 +1201,7 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         .call(Method::DELETE, &format!("/api/tags/{tag}"), None)
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    reply.assert_cost(2 + 30 + 30 + 1, 4);
+    reply.assert_cost(2 + 20 + 20 + 1, 3);
 }
 
 #[tokio::test]
