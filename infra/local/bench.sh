@@ -24,12 +24,23 @@ mapfile -t crates < <(template_function_crates)
 ((${#crates[@]})) || die "no rust-cargolambda functions found in template.yaml"
 echo "==> building release binaries (${crates[*]}, the bench) and the local DynamoDB"
 cargo build --quiet --release "${crates[@]/#/--package=}" -p bench
-cargo build --quiet -p local-dynamodb
+# The local DynamoDB optimised too, in a cargo run of its own (one run would
+# unify its dependencies' features into the functions' builds): the dev
+# profile leaves dependencies unoptimised, and an unoptimised SQLite would
+# make the store most of every call measured and cap the load runs.
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+[[ "$DYNAMODB_ENGINE" != dynoxide ]] || cargo build --quiet --release -p local-dynamodb
 
 trap '"$STACK" stop >/dev/null 2>&1 || true' EXIT
 "$STACK" stop >/dev/null 2>&1 || true
 rm -rf "$STACK_DIR"
-"$STACK" start
+# stack.sh starts $CARGO_TARGET_DIR/debug/local-dynamodb (lib.sh's
+# local_dynamodb_bin): a target dir of links hands it the release build.
+ENGINE_DIR="$STACK_DIR/engine"
+mkdir -p "$ENGINE_DIR/debug"
+ln -sf "$TARGET_DIR/release/local-dynamodb" "$ENGINE_DIR/debug/local-dynamodb"
+CARGO_TARGET_DIR="$ENGINE_DIR" "$STACK" start
 
 local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
 BENCH_CRATES="${crates[*]}" BENCH_ENGINE="$DYNAMODB_ENGINE" "${LOCAL_AWS[@]}" \
@@ -37,7 +48,7 @@ BENCH_CRATES="${crates[*]}" BENCH_ENGINE="$DYNAMODB_ENGINE" "${LOCAL_AWS[@]}" \
   APP_SECRET=bench-secret-not-for-production-0123456789abcdef0123456789 \
   SENDER_EMAIL=no-reply@intentional.local \
   RUST_LOG=warn \
-  target/release/bench
+  "$TARGET_DIR/release/bench"
 
 echo
 echo "## Frontend bundle"
