@@ -182,6 +182,7 @@ describe('People and a person’s page', () => {
     });
     expect(await screen.findByText('@bob asked to connect with you.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Accept' })).toBeTruthy();
-    expect(screen.getByText(/You’ll see what @bob shares with you once you are connected/)).toBeTruthy();
+    // The posts section renders after its own request: wait for it too.
+    expect(await screen.findByText(/You’ll see what @bob shares with you once you are connected/)).toBeTruthy();
   });
 });
