@@ -1197,6 +1197,19 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         // (nothing to copy): 2 deep.
         reply.assert_cost(3, 2);
     }
+    // A tag-filtered feed page: the caller's edges (1 Query), then one round
+    // of up to 100 entries (1 Query, the author filter in DynamoDB) and, if
+    // any matched, their posts (1 BatchGetItem): at most 3 deep, where a
+    // round limited to the page size took up to 8.
+    // (A page of 1: the newest entry, her own post, never passes a tag filter.)
+    let reply = ann.get(&format!("/api/feed?tag_ids={tag}&limit=1")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.dynamodb_requests() <= 3 && reply.dynamodb_depth() <= 3,
+        "{} requests, {} deep",
+        reply.dynamodb_requests(),
+        reply.dynamodb_depth()
+    );
     let reply = ann
         .call(Method::DELETE, &format!("/api/tags/{tag}"), None)
         .await;
