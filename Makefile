@@ -34,7 +34,9 @@ venv .venv: $(VENV_STAMP) ## Python tools in .venv/ (moto, boto3, pytest, cfn-li
 $(VENV_STAMP): $(PY_REQS) | prereqs
 	@echo "installing infra/local/requirements.txt into $(VENV)/"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r infra/local/requirements.txt
+	@# --no-compile: no .pyc for every module of the SDKs and SAM up front
+	@# (tens of seconds on a fresh clone); Python compiles what it imports.
+	$(VENV)/bin/python -m pip install --disable-pip-version-check --quiet --no-compile -r infra/local/requirements.txt
 	@touch $@
 
 node-deps: $(LOCAL_NODE_STAMP) $(FRONTEND_NODE_STAMP) ## npm ci in infra/local and frontend (when their lock files change)
