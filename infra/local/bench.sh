@@ -35,12 +35,7 @@ case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
 trap '"$STACK" stop >/dev/null 2>&1 || true' EXIT
 "$STACK" stop >/dev/null 2>&1 || true
 rm -rf "$STACK_DIR"
-# stack.sh starts $CARGO_TARGET_DIR/debug/local-dynamodb (lib.sh's
-# local_dynamodb_bin): a target dir of links hands it the release build.
-ENGINE_DIR="$STACK_DIR/engine"
-mkdir -p "$ENGINE_DIR/debug"
-ln -sf "$TARGET_DIR/release/local-dynamodb" "$ENGINE_DIR/debug/local-dynamodb"
-CARGO_TARGET_DIR="$ENGINE_DIR" "$STACK" start
+LOCAL_DYNAMODB_BIN="$TARGET_DIR/release/local-dynamodb" "$STACK" start
 
 local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
 BENCH_CRATES="${crates[*]}" BENCH_ENGINE="$DYNAMODB_ENGINE" "${LOCAL_AWS[@]}" \

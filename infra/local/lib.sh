@@ -60,8 +60,13 @@ random_secret() {
   fi
 }
 
-# local_dynamodb_bin: where cargo puts the local DynamoDB (infra/dynoxide).
+# local_dynamodb_bin: where cargo puts the local DynamoDB (infra/dynoxide),
+# or LOCAL_DYNAMODB_BIN (make bench runs a release build).
 local_dynamodb_bin() {
+  if [[ -n "${LOCAL_DYNAMODB_BIN:-}" ]]; then
+    echo "$LOCAL_DYNAMODB_BIN"
+    return
+  fi
   local dir="${CARGO_TARGET_DIR:-$ROOT/target}"
   case "$dir" in /*) ;; *) dir="$ROOT/$dir" ;; esac
   echo "$dir/debug/local-dynamodb"
