@@ -54,16 +54,11 @@ trap stop_stack EXIT
 
 # step NAME COMMAND...: run, time and record one step.
 step() {
-  local name="$1" start=$SECONDS
+  local name="$1" start=$SECONDS rc
   shift
   printf '\n==> [%s] %s\n' "$name" "$*"
   "$@"
-  record "$name" $? "$start"
-}
-
-# record NAME EXIT START: the outcome of one step, timed from START.
-record() {
-  local name="$1" rc="$2" start="$3"
+  rc=$?
   if [[ $rc -eq 0 ]]; then
     RESULTS+=("PASS  $name ($((SECONDS - start))s)")
   else
@@ -82,33 +77,7 @@ fail_step() { # fail_step NAME REASON: a step that cannot run counts as failed
   if [[ "${FAIL_FAST:-0}" == 1 ]]; then summary; fi
 }
 
-# The arm64 release build is the longest step, and for much of it cargo
-# waits on a few large crates with a core to spare; the checks around it
-# (the moto run, pytest, cfn-lint, SAM's lint) are single-threaded Python.
-# So it runs beside them: background_step starts it with its output in a
-# log, finish_background_step waits for it, prints the log and records it.
-BACKGROUND_PID=""
-background_step() { # background_step NAME COMMAND...
-  BACKGROUND_NAME="$1" BACKGROUND_START=$SECONDS BACKGROUND_LOG="$ROOT/.local/$1.log"
-  shift
-  mkdir -p "$ROOT/.local"
-  printf '\n==> [%s] %s (in the background: its output follows when it ends)\n' "$BACKGROUND_NAME" "$*"
-  ("$@") >"$BACKGROUND_LOG" 2>&1 &
-  BACKGROUND_PID=$!
-}
-finish_background_step() {
-  [[ -n "$BACKGROUND_PID" ]] || return 0
-  local rc=0
-  wait "$BACKGROUND_PID" || rc=$?
-  BACKGROUND_PID=""
-  printf '\n==> [%s] output (%s)\n' "$BACKGROUND_NAME" "$BACKGROUND_LOG"
-  cat "$BACKGROUND_LOG"
-  record "$BACKGROUND_NAME" "$rc" "$BACKGROUND_START"
-}
-
 summary() {
-  # A stop before the background step ended (FAIL_FAST) ends it too.
-  [[ -z "$BACKGROUND_PID" ]] || kill -- "$BACKGROUND_PID" 2>/dev/null
   stop_stack
   printf '\n==> make test summary\n'
   printf '  %s\n' "${RESULTS[@]}"
@@ -216,12 +185,6 @@ if stack start; then
 else
   fail_step cargo-test "the test stack did not start (see above; logs in $STACK_DIR/logs/)"
 fi
-if [[ -f "$TEMPLATE" ]]; then
-  # The real Lambda build (arm64, as deployed); cached after the first run.
-  # Plain rustc there: the release build is not a lint run.
-  background_step sam-build sam_env env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash infra/local/lambda-build.sh
-fi
-
 # The integration tests again on the other engine, so that no behaviour of
 # ours rests on one emulator's quirks (docs/architecture.md, "Two engines").
 printf '\n==> [cross-check stack] %s on :%s, SES on :%s\n' "$CROSS_ENGINE" "$CROSS_PORT" "$CROSS_SES_PORT"
@@ -243,7 +206,9 @@ step pytest "$VENV_BIN/pytest" -q "${pytest_dirs[@]}"
 if [[ -f "$TEMPLATE" ]]; then
   step cfn-lint "$VENV_BIN/cfn-lint" "$TEMPLATE"
   step sam-validate sam_env "$VENV_BIN/sam" validate --lint --template "$TEMPLATE"
-  finish_background_step # sam-build
+  # The real Lambda build (arm64, as deployed); cached after the first run.
+  # Plain rustc there: the release build is not a lint run.
+  step sam-build sam_env env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash infra/local/lambda-build.sh
 else
   fail_step cfn-lint "template.yaml not found"
   fail_step sam-validate "template.yaml not found"
