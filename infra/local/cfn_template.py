@@ -1,7 +1,7 @@
 """Reading a CloudFormation / SAM template the way CloudFormation sees it: the
-one YAML loader of every script and test (table.py, lambda-build.sh and the
-bench's function list through lib.sh, the template tests, the monitoring
-sync).
+one YAML loader of every script and test (table.py through table_schema.py,
+lambda-build.sh and the bench's function list through lib.sh, the template
+tests, the monitoring sync).
 
 The short-form intrinsics (!Ref, !Sub, !GetAtt, ...) become their long form
 ({"Ref": ...}, {"Fn::Sub": ...}, {"Fn::GetAtt": [resource, attribute]}).

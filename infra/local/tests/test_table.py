@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-import table as table_tool
+import table as table_cli  # the CLI entry point
+import table_access
+import table_restore
+import table_schema
+import table_snapshot
 
 FIXTURE_TEMPLATE = Path(__file__).resolve().parent / "fixtures" / "template.yaml"
 
@@ -66,22 +70,22 @@ def make_items(n: int = N_ITEMS, seed: int = 7) -> list[dict]:
 def put_items(client, table: str, items: list[dict]) -> None:
     for start in range(0, len(items), 25):
         batch = items[start : start + 25]
-        table_tool.batch_write(client, table, batch)
+        table_restore.batch_write(client, table, batch)
 
 
 def scan_all(client, table: str) -> dict[tuple[str, str], str]:
     """(PK, SK) -> canonical line (sets sorted, binaries base64)."""
     out = {}
-    for items, _ in table_tool.scan_pages(client, table, None, None):
+    for items, _ in table_access.scan_pages(client, table, None, None):
         for item in items:
             key = (item["PK"]["S"], item["SK"]["S"])
             assert key not in out, f"duplicate item {key}"
-            out[key] = table_tool.canonical_line(item)
+            out[key] = table_snapshot.canonical_line(item)
     return out
 
 
 def expected(items: list[dict]) -> dict[tuple[str, str], str]:
-    return {(it["PK"]["S"], it["SK"]["S"]): table_tool.canonical_line(it) for it in items}
+    return {(it["PK"]["S"], it["SK"]["S"]): table_snapshot.canonical_line(it) for it in items}
 
 
 def create(tool, table: str) -> None:
@@ -98,7 +102,7 @@ def read_lines(path: Path) -> list[str]:
 
 
 def test_loader_accepts_cloudformation_short_tags():
-    doc = table_tool.load_template(FIXTURE_TEMPLATE)
+    doc = table_schema.load_template(FIXTURE_TEMPLATE)
     env = doc["Resources"]["HealthFunction"]["Properties"]["Environment"]["Variables"]
     assert env["TABLE_NAME"] == {"Ref": "Table"}
     assert env["TABLE_ARN"] == {"Fn::GetAtt": ["Table", "Arn"]}
@@ -110,7 +114,7 @@ def test_loader_accepts_cloudformation_short_tags():
 
 
 def test_spec_takes_only_what_create_table_needs():
-    spec = table_tool.table_spec_from_template(table_tool.load_template(FIXTURE_TEMPLATE))
+    spec = table_schema.table_spec_from_template(table_schema.load_template(FIXTURE_TEMPLATE))
     create_args = spec["create"]
     assert set(create_args) == {"AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes"}
     assert create_args["BillingMode"] == "PAY_PER_REQUEST"
@@ -125,8 +129,8 @@ def test_intrinsic_in_a_needed_property_is_a_clear_error(tmp_path):
     )
     path = tmp_path / "t.yaml"
     path.write_text(text)
-    with pytest.raises(table_tool.ToolError, match="BillingMode uses a CloudFormation intrinsic"):
-        table_tool.table_spec_from_template(table_tool.load_template(path))
+    with pytest.raises(table_access.ToolError, match="BillingMode uses a CloudFormation intrinsic"):
+        table_schema.table_spec_from_template(table_schema.load_template(path))
 
 
 # ---------------------------------------------------------------- create
@@ -212,7 +216,7 @@ def test_backup_resumes_after_interruption(tool, client, table_name, tmp_path):
     state_path = tmp_path / "b.jsonl.gz.state"
 
     first = tool("backup", "--table", table_name, "--out", str(out), "--page-size", "50", "--stop-after-pages", "2", check=False)
-    assert first.returncode == table_tool.EXIT_INTERRUPTED, first.stderr
+    assert first.returncode == table_access.EXIT_INTERRUPTED, first.stderr
     assert "run the same command again to resume" in first.stderr
     assert not out.exists()
     state = json.loads(state_path.read_text())
@@ -232,7 +236,7 @@ def test_backup_resumes_after_interruption(tool, client, table_name, tmp_path):
     assert len(lines) == len(set(lines)) == N_ITEMS
     assert sorted(lines) == sorted(expected(items).values())
     manifest = json.loads((tmp_path / "b.jsonl.gz.manifest.json").read_text())
-    full = table_tool.Digest()
+    full = table_snapshot.Digest()
     for line in lines:
         full.add(line)
     assert manifest["sha256"] == full.sha256 and manifest["items"] == N_ITEMS
@@ -249,7 +253,7 @@ def test_restore_resumes_after_interruption(tool, client, table_name, tmp_path):
     create(tool, table_name)
 
     first = tool("restore", "--table", table_name, "--in", str(out), "--stop-after-batches", "3", check=False)
-    assert first.returncode == table_tool.EXIT_INTERRUPTED, first.stderr
+    assert first.returncode == table_access.EXIT_INTERRUPTED, first.stderr
     assert len(scan_all(client, table_name)) == 75
     state = json.loads((tmp_path / "r.jsonl.gz.restore-state").read_text())
     assert state["lines_done"] == 75
@@ -279,7 +283,7 @@ def test_restore_refuses_a_file_that_does_not_match_its_manifest(tool, client, t
     target = table_name + "-2"
     create(tool, target)
     proc = tool("restore", "--table", target, "--in", str(out), check=False)
-    assert proc.returncode == table_tool.EXIT_VERIFY_FAILED
+    assert proc.returncode == table_access.EXIT_VERIFY_FAILED
     assert "does not match its manifest" in proc.stderr
     assert scan_all(client, target) == {}, "nothing may be written from a damaged backup"
 
@@ -292,7 +296,7 @@ def test_restore_reports_a_table_that_ends_up_different(tool, client, table_name
     tool("backup", "--table", table_name, "--out", str(out))
     client.put_item(TableName=table_name, Item={"PK": {"S": "extra"}, "SK": {"S": "extra"}})
     proc = tool("restore", "--table", table_name, "--in", str(out), check=False)
-    assert proc.returncode == table_tool.EXIT_VERIFY_FAILED
+    assert proc.returncode == table_access.EXIT_VERIFY_FAILED
     assert "VERIFY FAILED" in proc.stderr and "holds 31 items" in proc.stderr
 
 
@@ -331,10 +335,10 @@ def test_restore_writes_at_most_25_items_per_request_and_retries_unprocessed(
     target = table_name + "-2"
     create(tool, target)
 
-    flaky = FlakyClient(table_tool.make_client(dynamodb_endpoint, "us-east-1"))
-    monkeypatch.setattr(table_tool, "make_client", lambda endpoint, region: flaky)
-    monkeypatch.setattr(table_tool.time, "sleep", lambda s: None)
-    rc = table_tool.main(["restore", "--endpoint", dynamodb_endpoint, "--table", target, "--in", str(out)])
+    flaky = FlakyClient(table_access.make_client(dynamodb_endpoint, "us-east-1"))
+    monkeypatch.setattr(table_restore, "make_client", lambda endpoint, region: flaky)
+    monkeypatch.setattr(table_restore.time, "sleep", lambda s: None)
+    rc = table_cli.main(["restore", "--endpoint", dynamodb_endpoint, "--table", target, "--in", str(out)])
     assert rc == 0
     assert max(flaky.batch_sizes) == 25
     # 12 full batches, each sent once in full; the retries carry only the unprocessed rest
@@ -345,7 +349,7 @@ def test_restore_writes_at_most_25_items_per_request_and_retries_unprocessed(
 
 def test_batch_write_rejects_more_than_25(client, table_name):
     with pytest.raises(ValueError):
-        table_tool.batch_write(client, table_name, [{"PK": {"S": str(i)}, "SK": {"S": "x"}} for i in range(26)])
+        table_restore.batch_write(client, table_name, [{"PK": {"S": str(i)}, "SK": {"S": "x"}} for i in range(26)])
 
 
 def test_batch_write_gives_up_after_max_attempts(client):
@@ -353,5 +357,5 @@ def test_batch_write_gives_up_after_max_attempts(client):
         def batch_write_item(self, RequestItems):
             return {"UnprocessedItems": RequestItems}
 
-    with pytest.raises(table_tool.ToolError, match="still unprocessed after 4 attempts"):
-        table_tool.batch_write(AlwaysThrottled(), "t", [{"PK": {"S": "a"}}], max_attempts=4, sleep=lambda s: None)
+    with pytest.raises(table_access.ToolError, match="still unprocessed after 4 attempts"):
+        table_restore.batch_write(AlwaysThrottled(), "t", [{"PK": {"S": "a"}}], max_attempts=4, sleep=lambda s: None)
