@@ -1,5 +1,5 @@
 //! The demo network: who is in it, who is connected with whom, the tags each
-//! person keeps and what they write. Plain data; `main.rs` plays it through
+//! person keeps and what they write. Plain data; `steps.rs` plays it through
 //! the API.
 
 /// Everyone, in sign-up order. Each signs in with `<name>` or `<name>@example.com`.

@@ -2,13 +2,17 @@
 //! capability. `make test` runs them on Dynoxide, then again on moto.
 
 mod common;
+mod social_common;
 
 mod accounts;
 mod concurrency;
+mod connections;
 mod contract;
 mod engine_limits;
+mod feed;
 mod limits;
 mod logs;
 mod mail;
-mod social;
+mod posts;
+mod tags;
 mod transactions;
