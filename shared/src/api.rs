@@ -3,6 +3,8 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::account::Username;
+use crate::domain::ids::{UserId, strings};
 use crate::store::UserRecord;
 
 /// The signed-in person's own account. Only ever returned to that person.
@@ -21,9 +23,9 @@ pub struct User {
 impl From<UserRecord> for User {
     fn from(record: UserRecord) -> Self {
         Self {
-            id: record.id,
-            username: record.username,
-            email: record.email,
+            id: record.id.into_string(),
+            username: record.username.into_string(),
+            email: record.email.into_string(),
             created_at: record.created_at.to_rfc3339(),
         }
     }
@@ -36,6 +38,16 @@ pub struct UserRef {
     pub id: String,
     /// Lower-case username.
     pub username: String,
+}
+
+impl UserRef {
+    /// The public view of a person.
+    pub fn new(id: UserId, username: Username) -> Self {
+        Self {
+            id: id.into_string(),
+            username: username.into_string(),
+        }
+    }
 }
 
 /// Every error response: `{"error": {"code", "message"}}`.
@@ -76,19 +88,16 @@ pub struct Post {
 
 impl Post {
     /// The view of `record` for `caller` (tags only for the author).
-    pub fn for_caller(record: crate::store::PostRecord, caller: &str) -> Self {
-        let mine = record.author_id == caller;
+    pub fn for_caller(record: crate::store::PostRecord, caller: &UserId) -> Self {
+        let mine = record.author_id == *caller;
         Self {
-            id: record.id,
-            author: UserRef {
-                id: record.author_id,
-                username: record.author_username,
-            },
+            id: record.id.into_string(),
+            author: UserRef::new(record.author_id, record.author_username),
             content: record.content,
             audience: record.audience,
             created_at: record.created_at.to_rfc3339(),
             edited_at: record.edited_at.map(|t| t.to_rfc3339()),
-            tag_ids: mine.then_some(record.tag_ids),
+            tag_ids: mine.then(|| strings(&record.tag_ids)),
         }
     }
 }
@@ -100,6 +109,23 @@ pub struct PostPage {
     pub posts: Vec<Post>,
     /// Pass as `?cursor=` for the next page; `null` at the end.
     pub next_cursor: Option<String>,
+}
+
+impl PostPage {
+    /// A page of posts as `caller` sees it.
+    pub fn for_caller(
+        page: crate::service::Listing<crate::store::PostRecord>,
+        caller: &UserId,
+    ) -> Self {
+        Self {
+            posts: page
+                .items
+                .into_iter()
+                .map(|post| Post::for_caller(post, caller))
+                .collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
 }
 
 /// `?limit=&cursor=` of every list.
@@ -125,12 +151,9 @@ pub struct Connection {
 impl From<crate::store::Edge> for Connection {
     fn from(edge: crate::store::Edge) -> Self {
         Self {
-            user: UserRef {
-                id: edge.other_id,
-                username: edge.other_username,
-            },
+            user: UserRef::new(edge.other_id, edge.other_username),
             connected_at: edge.connected_at.to_rfc3339(),
-            tag_ids: edge.tag_ids,
+            tag_ids: strings(&edge.tag_ids),
         }
     }
 }
@@ -151,20 +174,10 @@ pub struct Tag {
 impl From<crate::store::TagRecord> for Tag {
     fn from(tag: crate::store::TagRecord) -> Self {
         Self {
-            id: tag.id,
-            name: tag.name,
+            id: tag.id.into_string(),
+            name: tag.name.as_str().to_owned(),
             color: tag.color,
             created_at: tag.created_at.to_rfc3339(),
         }
-    }
-}
-
-/// A path id that is not even shaped like one is simply not found: the
-/// answer for a malformed id is the answer for a missing one.
-pub fn known_id(id: &str, not_found: crate::ApiError) -> Result<&str, crate::ApiError> {
-    if crate::domain::session::is_id(id) {
-        Ok(id)
-    } else {
-        Err(not_found)
     }
 }

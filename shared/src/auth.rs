@@ -12,6 +12,7 @@ use sha2::Sha256;
 
 use crate::domain::Timestamp;
 use crate::domain::account::Password;
+use crate::domain::ids::{FamilyId, UserId};
 
 /// OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
 fn argon2() -> Argon2<'static> {
@@ -144,10 +145,10 @@ impl Keys {
     }
 
     /// Signs an access token for `user_id` in session `family_id`.
-    pub fn issue_access(&self, user_id: &str, family_id: &str, now: Timestamp) -> String {
+    pub fn issue_access(&self, user_id: &UserId, family_id: &FamilyId, now: Timestamp) -> String {
         let claims = Claims {
-            sub: user_id.to_owned(),
-            sid: family_id.to_owned(),
+            sub: user_id.to_string(),
+            sid: family_id.to_string(),
             iat: now.0,
             exp: now.0 + self.access_ttl.as_secs() as i64,
             iss: ISSUER.to_owned(),
@@ -178,26 +179,31 @@ mod tests {
     #[test]
     fn issued_tokens_verify_and_carry_their_claims() {
         let now = Timestamp::now();
-        let token = keys().issue_access("user", "family", now);
+        let (user, family) = (UserId::new(), FamilyId::new());
+        let token = keys().issue_access(&user, &family, now);
         let claims = keys().verify_access(&token).unwrap();
         assert_eq!(
             (claims.sub.as_str(), claims.sid.as_str()),
-            ("user", "family")
+            (user.as_str(), family.as_str())
         );
         assert_eq!(claims.exp - claims.iat, 900);
     }
 
     #[test]
     fn expired_forged_and_foreign_tokens_are_rejected() {
-        let expired = keys().issue_access("u", "f", Timestamp::now().plus_seconds(-1000));
+        let expired = keys().issue_access(
+            &UserId::new(),
+            &FamilyId::new(),
+            Timestamp::now().plus_seconds(-1000),
+        );
         assert!(keys().verify_access(&expired).is_err());
         let foreign = Keys::new(
             "another-secret-that-is-long-enough-456",
             Duration::from_secs(900),
         )
-        .issue_access("u", "f", Timestamp::now());
+        .issue_access(&UserId::new(), &FamilyId::new(), Timestamp::now());
         assert!(keys().verify_access(&foreign).is_err());
-        let token = keys().issue_access("u", "f", Timestamp::now());
+        let token = keys().issue_access(&UserId::new(), &FamilyId::new(), Timestamp::now());
         let mut tampered = token.clone();
         tampered.pop();
         tampered.push(if token.ends_with('A') { 'B' } else { 'A' });

@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::domain::ValidationError;
+use crate::domain::social::UnknownTag;
 use crate::email::EmailError;
-use crate::store::StoreError;
+use crate::store::{AcceptError, CreateTagError, RequestError, StoreError, UpdateTagError};
 
 /// An error response.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,6 +87,41 @@ impl ApiError {
         }
     }
 
+    /// 404 for a person: no such account, or an id that is not one. The
+    /// same answer whatever the reason, so it tells nobody who exists.
+    pub fn user_not_found() -> Self {
+        Self::not_found("user_not_found", "There is no such person.")
+    }
+
+    /// 404 for a post: missing, deleted, or not shared with the caller.
+    pub fn post_not_found() -> Self {
+        Self::not_found(
+            "post_not_found",
+            "There is no such post, or it is not shared with you.",
+        )
+    }
+
+    /// 404 for one of the caller's tags, named in the path.
+    pub fn tag_not_found() -> Self {
+        Self::not_found("tag_not_found", "There is no such tag.")
+    }
+
+    /// 404 for a pending request between the caller and someone.
+    pub fn request_not_found() -> Self {
+        Self::not_found(
+            "request_not_found",
+            "There is no pending request between you and this person.",
+        )
+    }
+
+    /// 404 for a connection of the caller's.
+    pub fn connection_not_found() -> Self {
+        Self::not_found(
+            "connection_not_found",
+            "You are not connected with this person.",
+        )
+    }
+
     /// 500: something is wrong on our side; the detail is in the logs.
     pub fn internal() -> Self {
         Self::new(
@@ -140,6 +176,96 @@ impl IntoResponse for ApiError {
 impl From<ValidationError> for ApiError {
     fn from(error: ValidationError) -> Self {
         Self::bad_request(error.code, error.message)
+    }
+}
+
+impl From<UnknownTag> for ApiError {
+    fn from(_: UnknownTag) -> Self {
+        Self::not_found("tag_not_found", "One of these tags does not exist.")
+    }
+}
+
+impl From<RequestError> for ApiError {
+    fn from(error: RequestError) -> Self {
+        match error {
+            RequestError::NoSuchPerson => Self::user_not_found(),
+            RequestError::AlreadyConnected => already_connected(),
+            RequestError::AlreadyRequested => Self::conflict(
+                "request_already_sent",
+                "You have already asked this person; they will see your request.",
+            ),
+            // The use case accepts their request instead; never answered.
+            RequestError::TheyAsked => Self::request_not_found(),
+            RequestError::CallerAtLimit { max } => caller_at_limit(max),
+            RequestError::TooManyPending { max } => Self::conflict(
+                "too_many_pending_requests",
+                format!(
+                    "You have {max} requests waiting for an answer. Cancel some before sending more."
+                ),
+            ),
+            RequestError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<AcceptError> for ApiError {
+    fn from(error: AcceptError) -> Self {
+        match error {
+            AcceptError::NoSuchRequest => Self::request_not_found(),
+            AcceptError::AlreadyConnected => already_connected(),
+            AcceptError::CallerAtLimit { max } => caller_at_limit(max),
+            AcceptError::OtherAtLimit { max } => Self::conflict(
+                "their_connection_limit_reached",
+                format!("This person already has {max} connections, the most anyone can have."),
+            ),
+            AcceptError::Store(error) => error.into(),
+        }
+    }
+}
+
+fn already_connected() -> ApiError {
+    ApiError::conflict(
+        "already_connected",
+        "You are already connected with this person.",
+    )
+}
+
+fn caller_at_limit(max: u32) -> ApiError {
+    ApiError::conflict(
+        "connection_limit_reached",
+        format!(
+            "You have {max} connections, the most anyone can have. Disconnect from someone to make room."
+        ),
+    )
+}
+
+fn tag_name_taken() -> ApiError {
+    ApiError::conflict(
+        "tag_name_taken",
+        "You already have a tag with this name. Choose another name.",
+    )
+}
+
+impl From<CreateTagError> for ApiError {
+    fn from(error: CreateTagError) -> Self {
+        match error {
+            CreateTagError::NameTaken => tag_name_taken(),
+            CreateTagError::AtLimit { max } => Self::conflict(
+                "tag_limit_reached",
+                format!("You have {max} tags, the most allowed. Delete one to make room."),
+            ),
+            CreateTagError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<UpdateTagError> for ApiError {
+    fn from(error: UpdateTagError) -> Self {
+        match error {
+            UpdateTagError::NameTaken => tag_name_taken(),
+            UpdateTagError::NotFound => Self::tag_not_found(),
+            UpdateTagError::Store(error) => error.into(),
+        }
     }
 }
 

@@ -18,6 +18,7 @@ use tracing::Instrument;
 use crate::App;
 use crate::auth::Claims;
 use crate::config::ClientIpSource;
+use crate::domain::ids::{FamilyId, UserId};
 use crate::error::ApiError;
 use crate::store::metrics::{StoreTally, TALLY};
 
@@ -334,9 +335,9 @@ where
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     /// Their user id.
-    pub user_id: String,
+    pub user_id: UserId,
     /// The session family the token belongs to.
-    pub session_id: String,
+    pub session_id: FamilyId,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser
@@ -361,9 +362,10 @@ where
             .verify_access(token.trim())
             .map_err(|_| ApiError::unauthenticated())?;
         tracing::Span::current().record("user_id", sub.as_str());
+        // The token is signed by us, so its ids are ones we made.
         Ok(CurrentUser {
-            user_id: sub,
-            session_id: sid,
+            user_id: UserId::from_stored(sub),
+            session_id: FamilyId::from_stored(sid),
         })
     }
 }

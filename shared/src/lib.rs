@@ -2,8 +2,9 @@
 //! email, rate limiting, configuration, errors and the HTTP glue that every
 //! function crate builds on.
 //!
-//! A function crate is thin: its routes call handlers, handlers call the
-//! domain and the store here, and [`http::finish`] turns the router into a
+//! A function crate is thin: its routes call handlers, each handler calls one
+//! use case in [`service`] (which applies the [`domain`]'s rules through the
+//! [`store`]), and [`http::finish`] turns the router into a
 //! Lambda-ready service with the cross-cutting behaviour (errors, security
 //! headers, request logging, DynamoDB request counting).
 
@@ -16,9 +17,9 @@ pub mod config;
 pub mod domain;
 pub mod email;
 pub mod error;
-pub mod fanout;
 pub mod http;
 pub mod rate_limit;
+pub mod service;
 pub mod store;
 
 pub use app::App;

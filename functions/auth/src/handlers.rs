@@ -8,15 +8,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use shared::api::{ErrorBody, User};
-use shared::auth::{hash_password, verify_password};
-use shared::config::RateLimit;
+use shared::auth::hash_password;
 use shared::domain::Timestamp;
-use shared::domain::account::{Email, Login, Password, Username};
+use shared::domain::account::{Email, Password, Username};
+use shared::domain::ids::{FamilyId, UserId};
 use shared::domain::one_time_code::{self, CODE_TTL_SECONDS, CodeCheck, CodePurpose, OneTimeCode};
-use shared::domain::session::{RefreshToken, Rotation, decide_rotation, new_id};
+use shared::domain::session::{RefreshToken, Rotation, decide_rotation};
 use shared::email::Email as Message;
 use shared::http::{ClientIp, CurrentUser, JsonBody, cookie};
-use shared::rate_limit::{self, Rule};
+use shared::rate_limit;
+use shared::service::accounts::{self, rule};
 use shared::store::{CodeToConsume, CreateUserError, UserRecord};
 use shared::{ApiError, App};
 
@@ -24,10 +25,6 @@ use shared::{ApiError, App};
 pub const REFRESH_COOKIE: &str = "refresh_token";
 /// Longest sign-in identifier we read (an email address at most).
 const LOGIN_MAX_LEN: usize = 254;
-
-fn rule(name: &'static str, limit: RateLimit) -> Rule {
-    Rule { name, limit }
-}
 
 // ---- request and response bodies --------------------------------------------
 
@@ -251,9 +248,9 @@ pub async fn register(
 
     let code_hash = check_code(&app, CodePurpose::Register, &email, body.code.trim()).await?;
     let user = UserRecord {
-        id: new_id(),
-        username: username.as_str().to_owned(),
-        email: email.as_str().to_owned(),
+        id: UserId::new(),
+        username: username.clone(),
+        email: email.clone(),
         password_hash: hash_password(password).await.map_err(|error| {
             tracing::error!(%error, "hashing failed");
             ApiError::internal()
@@ -308,42 +305,7 @@ pub async fn login(
             "Field `password`: at most 128 characters.",
         ));
     }
-    let limits = app.config.rate_limits;
-    rate_limit::count(&app.store, rule("login-ip", limits.login_per_ip), &ip.0).await?;
-
-    let user_id = match Login::parse(&body.login) {
-        Some(Login::Email(email)) => app.store.user_id_by_email(&email).await?,
-        Some(Login::Username(username)) => app
-            .store
-            .user_by_username(&username)
-            .await?
-            .map(|(id, _)| id),
-        None => None,
-    };
-    let user = match user_id {
-        Some(id) => app.store.user(&id).await?,
-        None => None,
-    };
-    // Every try on an account is counted as a failure before the password is
-    // checked, so a burst of guesses cannot all be checked before any is
-    // counted; the right password gives its count back.
-    let failures = rule("login-failures", limits.login_failures_per_account);
-    let taken = match &user {
-        Some(user) => Some(rate_limit::take(&app.store, failures, &user.id).await?),
-        None => None,
-    };
-    let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-    if !verify_password(stored_hash, body.password).await {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "That username or email and password do not match an account. Check both and try again.",
-        ));
-    }
-    let user = user.expect("a matching password implies an account");
-    if let Some(taken) = taken {
-        rate_limit::give_back(&app.store, failures, &user.id, taken).await?;
-    }
+    let user = accounts::sign_in(&app, &ip.0, &body.login, body.password).await?;
     start_session(&app, user, StatusCode::OK).await
 }
 
@@ -354,7 +316,7 @@ async fn start_session(
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let now = Timestamp::now();
-    let family_id = new_id();
+    let family_id = FamilyId::new();
     let token = RefreshToken::issue(&user.id, &family_id);
     let expires_at = now.plus_seconds(app.config.refresh_token_ttl.as_secs() as i64);
     app.store

@@ -6,20 +6,15 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use shared::api::{ErrorBody, PageParams, Post, PostPage, known_id};
-use shared::domain::Timestamp;
-use shared::domain::session::new_id;
-use shared::domain::social::{Audience, Cursors, can_see, page_size, post_content, post_tags};
-use shared::fanout;
+use shared::api::{ErrorBody, PageParams, Post, PostPage};
+use shared::domain::ids::PostId;
+use shared::domain::social::Audience;
 use shared::http::{CurrentUser, JsonBody, QueryParams};
-use shared::store::PostRecord;
+use shared::service::{posts, reading};
 use shared::{ApiError, App};
 
-fn post_not_found() -> ApiError {
-    ApiError::not_found(
-        "post_not_found",
-        "There is no such post, or it is not shared with you.",
-    )
+fn post_id(raw: &str) -> Result<PostId, ApiError> {
+    PostId::parse(raw).ok_or_else(ApiError::post_not_found)
 }
 
 /// `POST /api/posts`.
@@ -45,32 +40,9 @@ pub async fn create_post(
     caller: CurrentUser,
     JsonBody(body): JsonBody<NewPost>,
 ) -> Result<(StatusCode, Json<Post>), ApiError> {
-    let content = post_content(&body.content)?;
-    let tag_ids = post_tags(body.audience, &body.tag_ids)?;
-    let (profile, connections, tags) = app.store.author_context(&caller.user_id).await?;
-    let author = profile.ok_or_else(ApiError::unauthenticated)?;
-    if tag_ids.iter().any(|id| !tags.iter().any(|t| &t.id == id)) {
-        return Err(ApiError::not_found(
-            "tag_not_found",
-            "One of these tags does not exist.",
-        ));
-    }
-    let post = PostRecord {
-        id: new_id(),
-        author_id: author.id,
-        author_username: author.username,
-        content,
-        audience: body.audience,
-        tag_ids,
-        created_at: Timestamp::now(),
-        edited_at: None,
-    };
-    let viewers = fanout::recipients(&post, &connections);
-    app.store.create_post(&post, &viewers).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Post::for_caller(post, &caller.user_id)),
-    ))
+    let me = &caller.user_id;
+    let post = posts::create(&app, me, &body.content, body.audience, &body.tag_ids).await?;
+    Ok((StatusCode::CREATED, Json(Post::for_caller(post, me))))
 }
 
 /// Reads a post if the caller may see it; otherwise it does not exist for them.
@@ -82,24 +54,9 @@ pub async fn get_post(
     caller: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Post>, ApiError> {
-    let id = known_id(&id, post_not_found())?;
-    let post = app.store.post(id).await?.ok_or_else(post_not_found)?;
-    let edge = if post.author_id == caller.user_id || post.audience == Audience::Private {
-        None
-    } else {
-        app.store.edge(&post.author_id, &caller.user_id).await?
-    };
-    let visible = can_see(
-        &caller.user_id,
-        &post.author_id,
-        post.audience,
-        &post.tag_ids,
-        edge.as_ref().map(|e| e.tag_ids.as_slice()),
-    );
-    if !visible {
-        return Err(post_not_found());
-    }
-    Ok(Json(Post::for_caller(post, &caller.user_id)))
+    let me = &caller.user_id;
+    let post = posts::visible(&app, me, &post_id(&id)?).await?;
+    Ok(Json(Post::for_caller(post, me)))
 }
 
 /// `PATCH /api/posts/{id}`.
@@ -120,14 +77,9 @@ pub async fn edit_post(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<PostEdit>,
 ) -> Result<Json<Post>, ApiError> {
-    let id = known_id(&id, post_not_found())?;
-    let content = post_content(&body.content)?;
-    let post = app
-        .store
-        .edit_post(&caller.user_id, id, &content, Timestamp::now())
-        .await?
-        .ok_or_else(post_not_found)?;
-    Ok(Json(Post::for_caller(post, &caller.user_id)))
+    let me = &caller.user_id;
+    let post = posts::edit(&app, me, &post_id(&id)?, &body.content).await?;
+    Ok(Json(Post::for_caller(post, me)))
 }
 
 /// Deletes one's own post; it disappears from every feed at once.
@@ -139,25 +91,7 @@ pub async fn delete_post(
     caller: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id = known_id(&id, post_not_found())?;
-    if !app.store.delete_post(&caller.user_id, id).await? {
-        return Err(post_not_found());
-    }
-    // Reads already skip a deleted post; removing its entries keeps pages full.
-    let store = app.store.clone();
-    let me = caller.user_id.clone();
-    let post_id = id.to_owned();
-    fanout::best_effort("remove entries", async move {
-        let mut viewers: Vec<String> = store
-            .connections(&me)
-            .await?
-            .into_iter()
-            .map(|e| e.other_id)
-            .collect();
-        viewers.push(me);
-        store.remove_feed_entries(&post_id, &viewers).await
-    })
-    .await;
+    posts::delete(&app, &caller.user_id, &post_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -169,25 +103,7 @@ pub async fn my_posts(
     caller: CurrentUser,
     QueryParams(params): QueryParams<PageParams>,
 ) -> Result<Json<PostPage>, ApiError> {
-    let limit = page_size(params.limit)?;
-    let cursors = Cursors::new(app.keys.cursor_key());
-    let before = params
-        .cursor
-        .as_deref()
-        .map(|c| cursors.decode(&caller.user_id, "mine", c))
-        .transpose()?;
-    let page = app
-        .store
-        .posts_by_author(&caller.user_id, before.as_deref(), limit, None)
-        .await?;
-    Ok(Json(PostPage {
-        next_cursor: page
-            .next
-            .map(|p| cursors.encode(&caller.user_id, "mine", &p)),
-        posts: page
-            .items
-            .into_iter()
-            .map(|p| Post::for_caller(p, &caller.user_id))
-            .collect(),
-    }))
+    let me = &caller.user_id;
+    let page = reading::my_posts(&app, me, params.limit, params.cursor.as_deref()).await?;
+    Ok(Json(PostPage::for_caller(page, me)))
 }

@@ -6,32 +6,14 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use shared::api::{ErrorBody, Tag, known_id};
-use shared::domain::Timestamp;
-use shared::domain::session::new_id;
-use shared::domain::social::{MAX_TAGS, TagColor, TagName};
-use shared::fanout;
+use shared::api::{ErrorBody, Tag};
+use shared::domain::ids::TagId;
 use shared::http::{CurrentUser, JsonBody};
-use shared::store::{TagError, TagRecord};
+use shared::service::tags;
 use shared::{ApiError, App};
 
-fn tag_not_found() -> ApiError {
-    ApiError::not_found("tag_not_found", "There is no such tag.")
-}
-
-fn tag_error(error: TagError) -> ApiError {
-    match error {
-        TagError::NameTaken => ApiError::conflict(
-            "tag_name_taken",
-            "You already have a tag with this name. Choose another name.",
-        ),
-        TagError::TooMany => ApiError::conflict(
-            "tag_limit_reached",
-            format!("You have {MAX_TAGS} tags, the most allowed. Delete one to make room."),
-        ),
-        TagError::NotFound => tag_not_found(),
-        TagError::Store(error) => error.into(),
-    }
+fn tag_id(raw: &str) -> Result<TagId, ApiError> {
+    TagId::parse(raw).ok_or_else(ApiError::tag_not_found)
 }
 
 /// The caller's tags.
@@ -48,8 +30,7 @@ pub async fn list_tags(
     State(app): State<App>,
     caller: CurrentUser,
 ) -> Result<Json<TagList>, ApiError> {
-    let mut tags = app.store.tags(&caller.user_id).await?;
-    tags.sort_by_key(|t| t.name.to_lowercase());
+    let tags = tags::list(&app, &caller.user_id).await?;
     Ok(Json(TagList {
         tags: tags.into_iter().map(Tag::from).collect(),
     }))
@@ -73,18 +54,7 @@ pub async fn create_tag(
     caller: CurrentUser,
     JsonBody(body): JsonBody<NewTag>,
 ) -> Result<(StatusCode, Json<Tag>), ApiError> {
-    let name = TagName::parse(&body.name)?;
-    let color = TagColor::parse(&body.color)?;
-    let tag = TagRecord {
-        id: new_id(),
-        name: name.as_str().to_owned(),
-        color,
-        created_at: Timestamp::now(),
-    };
-    app.store
-        .create_tag(&caller.user_id, &tag, &name.folded())
-        .await
-        .map_err(tag_error)?;
+    let tag = tags::create(&app, &caller.user_id, &body.name, &body.color).await?;
     Ok((StatusCode::CREATED, Json(tag.into())))
 }
 
@@ -109,27 +79,9 @@ pub async fn update_tag(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<TagChanges>,
 ) -> Result<Json<Tag>, ApiError> {
-    let id = known_id(&id, tag_not_found())?;
-    let name = body.name.as_deref().map(TagName::parse).transpose()?;
-    let color = body.color.as_deref().map(TagColor::parse).transpose()?;
-    let mut tag = app
-        .store
-        .tag(&caller.user_id, id)
-        .await?
-        .ok_or_else(tag_not_found)?;
-    let rename = name
-        .as_ref()
-        .map(|name| (name.as_str(), tag.name.trim().to_lowercase(), name.folded()));
-    app.store
-        .update_tag(&caller.user_id, &tag, rename, color.unwrap_or(tag.color))
-        .await
-        .map_err(tag_error)?;
-    if let Some(name) = name {
-        tag.name = name.as_str().to_owned();
-    }
-    if let Some(color) = color {
-        tag.color = color;
-    }
+    let id = tag_id(&id)?;
+    let (name, color) = (body.name.as_deref(), body.color.as_deref());
+    let tag = tags::update(&app, &caller.user_id, &id, name, color).await?;
     Ok(Json(tag.into()))
 }
 
@@ -144,32 +96,6 @@ pub async fn delete_tag(
     caller: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id = known_id(&id, tag_not_found())?;
-    let me = caller.user_id.as_str();
-    let (tag, connections) = tokio::join!(app.store.tag(me, id), app.store.connections(me));
-    let (tag, connections) = (tag?.ok_or_else(tag_not_found)?, connections?);
-    // Who carries the tag, and the tags each keeps once it is gone.
-    let carrying: Vec<(&str, Vec<String>)> = connections
-        .iter()
-        .filter(|edge| edge.tag_ids.contains(&tag.id))
-        .map(|edge| {
-            let remaining = edge.tag_ids.iter().filter(|t| **t != tag.id).cloned();
-            (edge.other_id.as_str(), remaining.collect())
-        })
-        .collect();
-    // Round trip 2: the tag comes off every carrying connection (it stops
-    // granting visibility), while the feed entries it granted are read.
-    let others: Vec<&str> = carrying.iter().map(|(other, _)| *other).collect();
-    let (stripped, stale) = tokio::join!(
-        app.store.strip_tag(me, &tag.id, &others),
-        fanout::stale_entries_of(&app.store, me, &carrying),
-    );
-    stripped?;
-    // Round trip 3: the tag itself goes, and so do those entries.
-    let (deleted, ()) = tokio::join!(
-        app.store.delete_tag(me, &tag),
-        fanout::best_effort("prune", fanout::take_away_all(&app.store, stale)),
-    );
-    deleted.map_err(tag_error)?;
+    tags::delete(&app, &caller.user_id, &tag_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,16 +5,12 @@ use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use shared::api::{ErrorBody, PageParams, Post, PostPage, UserRef, known_id};
-use shared::domain::account::{USERNAME_MAX_LEN, Username};
-use shared::domain::social::{Cursors, page_size};
+use shared::api::{ErrorBody, PageParams, PostPage, UserRef};
+use shared::domain::ids::UserId;
 use shared::http::{CurrentUser, QueryParams};
+use shared::service::{people, reading};
 use shared::store::Relationship;
 use shared::{ApiError, App};
-
-fn user_not_found() -> ApiError {
-    ApiError::not_found("user_not_found", "There is no such person.")
-}
 
 /// How the caller relates to someone.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
@@ -80,41 +76,21 @@ pub async fn search(
     caller: CurrentUser,
     QueryParams(params): QueryParams<SearchParams>,
 ) -> Result<Json<SearchResults>, ApiError> {
-    let query = params.q.unwrap_or_default();
-    let query = query.trim();
-    if query.is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "Parameter `q`: enter the username you are looking for.",
-        ));
-    }
-    if query.chars().count() > USERNAME_MAX_LEN + 1 {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            format!("Parameter `q`: a username has at most {USERNAME_MAX_LEN} characters."),
-        ));
-    }
-    // Tolerate a leading "@", as people write usernames that way.
-    let query = query.strip_prefix('@').unwrap_or(query);
-    let Ok(username) = Username::parse(query) else {
-        // Not a possible username, so certainly nobody's.
-        return Ok(Json(SearchResults { users: Vec::new() }));
-    };
-    let Some((id, username)) = app
-        .store
-        .user_by_username(&username)
-        .await?
-        .filter(|(id, _)| *id != caller.user_id)
-    else {
-        return Ok(Json(SearchResults { users: Vec::new() }));
-    };
-    let (_, relationship) = app.store.relationship(&caller.user_id, &id).await?;
+    let found = people::find(
+        &app,
+        &caller.user_id,
+        params.q.as_deref().unwrap_or_default(),
+    )
+    .await?;
     Ok(Json(SearchResults {
-        users: vec![Found {
-            id,
-            username,
-            relationship: describe(relationship).0,
-        }],
+        users: found
+            .into_iter()
+            .map(|(id, username, relationship)| Found {
+                id: id.into_string(),
+                username: username.into_string(),
+                relationship: describe(relationship).0,
+            })
+            .collect(),
     }))
 }
 
@@ -138,15 +114,11 @@ pub async fn profile(
     caller: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Profile>, ApiError> {
-    let id = known_id(&id, user_not_found())?;
-    let (user, relationship) = app.store.relationship(&caller.user_id, id).await?;
-    let user = user.ok_or_else(user_not_found)?;
+    let id = UserId::parse(&id).ok_or_else(ApiError::user_not_found)?;
+    let (user, relationship) = people::person(&app, &caller.user_id, &id).await?;
     let (relationship, connected_at) = describe(relationship);
     Ok(Json(Profile {
-        user: UserRef {
-            id: user.id,
-            username: user.username,
-        },
+        user: UserRef::new(user.id, user.username),
         relationship,
         connected_at,
     }))
@@ -164,55 +136,8 @@ pub async fn posts(
     Path(id): Path<String>,
     QueryParams(params): QueryParams<PageParams>,
 ) -> Result<Json<PostPage>, ApiError> {
-    let author = known_id(&id, user_not_found())?;
-    let me = caller.user_id.as_str();
-    let limit = page_size(params.limit)?;
-    let list = format!("user:{author}");
-    let cursors = Cursors::new(app.keys.cursor_key());
-    let mut before = params
-        .cursor
-        .as_deref()
-        .map(|c| cursors.decode(me, &list, c))
-        .transpose()?;
-    let filter = if author == me {
-        None
-    } else {
-        match app.store.edge(author, me).await? {
-            Some(edge) => Some(edge.tag_ids),
-            // Not connected: nothing to see, if they exist at all.
-            None => {
-                app.store.user(author).await?.ok_or_else(user_not_found)?;
-                return Ok(Json(PostPage {
-                    posts: Vec::new(),
-                    next_cursor: None,
-                }));
-            }
-        }
-    };
-    // The audience filter runs in DynamoDB after `Limit`, so a page may need a
-    // few queries to fill.
-    let mut posts = Vec::with_capacity(limit);
-    let mut more = true;
-    for _ in 0..4 {
-        if !more || posts.len() >= limit {
-            break;
-        }
-        let page = app
-            .store
-            .posts_by_author(
-                author,
-                before.as_deref(),
-                limit - posts.len(),
-                filter.as_deref(),
-            )
-            .await?;
-        more = page.next.is_some();
-        before = page.next.or(before);
-        posts.extend(page.items.into_iter().map(|p| Post::for_caller(p, me)));
-    }
-    let next_cursor = match (more, before) {
-        (true, Some(position)) => Some(cursors.encode(me, &list, &position)),
-        _ => None,
-    };
-    Ok(Json(PostPage { posts, next_cursor }))
+    let author = UserId::parse(&id).ok_or_else(ApiError::user_not_found)?;
+    let me = &caller.user_id;
+    let page = reading::posts_of(&app, me, &author, params.limit, params.cursor.as_deref()).await?;
+    Ok(Json(PostPage::for_caller(page, me)))
 }

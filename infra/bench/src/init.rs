@@ -138,8 +138,8 @@ fn caller_token() -> String {
     let secret = std::env::var("APP_SECRET").unwrap_or_default();
     let keys = shared::auth::Keys::new(&secret, Duration::from_secs(900));
     keys.issue_access(
-        &shared::domain::session::new_id(),
-        &shared::domain::session::new_id(),
+        &shared::domain::ids::UserId::new(),
+        &shared::domain::ids::FamilyId::new(),
         shared::domain::Timestamp::now(),
     )
 }

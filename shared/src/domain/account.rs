@@ -64,6 +64,22 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// One read back from our own table, where only parsed ones are written.
+    pub fn from_stored(raw: String) -> Self {
+        Self(raw)
+    }
+
+    /// The owned string (for a response body).
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl AsRef<str> for Email {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// A valid username: 3–30 of `[a-z0-9_]`, stored lower-case.
@@ -100,6 +116,28 @@ impl Username {
     /// The stored, lower-case form.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// One read back from our own table, where only parsed ones are written.
+    pub fn from_stored(raw: String) -> Self {
+        Self(raw)
+    }
+
+    /// The owned string (for a response body).
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl AsRef<str> for Username {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Username {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 

@@ -11,15 +11,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::ids::{FamilyId, UserId};
 use super::one_time_code::hex;
 
 /// A refresh token as parsed from the cookie.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshToken {
     /// The account.
-    pub user_id: String,
+    pub user_id: UserId,
     /// The session family (one sign-in).
-    pub family_id: String,
+    pub family_id: FamilyId,
     secret: String,
 }
 
@@ -27,12 +28,12 @@ const VERSION: &str = "v1";
 
 impl RefreshToken {
     /// A new token for a new or rotated family.
-    pub fn issue(user_id: &str, family_id: &str) -> Self {
+    pub fn issue(user_id: &UserId, family_id: &FamilyId) -> Self {
         let mut secret = [0u8; 32];
         rand::rng().fill_bytes(&mut secret);
         Self {
-            user_id: user_id.to_owned(),
-            family_id: family_id.to_owned(),
+            user_id: user_id.clone(),
+            family_id: family_id.clone(),
             secret: URL_SAFE_NO_PAD.encode(secret),
         }
     }
@@ -44,13 +45,14 @@ impl RefreshToken {
             (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         let well_formed = version == VERSION
             && parts.next().is_none()
-            && is_id(user_id)
-            && is_id(family_id)
             && secret.len() == 43
             && URL_SAFE_NO_PAD.decode(secret).is_ok();
-        well_formed.then(|| Self {
-            user_id: user_id.to_owned(),
-            family_id: family_id.to_owned(),
+        if !well_formed {
+            return None;
+        }
+        Some(Self {
+            user_id: UserId::parse(user_id)?,
+            family_id: FamilyId::parse(family_id)?,
             secret: secret.to_owned(),
         })
     }
@@ -68,16 +70,6 @@ impl RefreshToken {
     pub fn secret_hash(&self) -> String {
         hex(&Sha256::digest(self.secret.as_bytes()))
     }
-}
-
-/// Ids are ULIDs: 26 Crockford base-32 characters.
-pub fn is_id(s: &str) -> bool {
-    s.len() == 26 && ulid::Ulid::from_string(s).is_ok()
-}
-
-/// A new random, time-ordered id (users, session families, ...).
-pub fn new_id() -> String {
-    ulid::Ulid::new().to_string()
 }
 
 /// What to do with a presented refresh token, given the family's stored hash.
@@ -109,13 +101,13 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_through_the_cookie() {
-        let token = RefreshToken::issue(&new_id(), &new_id());
+        let token = RefreshToken::issue(&UserId::new(), &FamilyId::new());
         assert_eq!(RefreshToken::parse(&token.encode()), Some(token));
     }
 
     #[test]
     fn malformed_tokens_are_not_tokens() {
-        let good = RefreshToken::issue(&new_id(), &new_id()).encode();
+        let good = RefreshToken::issue(&UserId::new(), &FamilyId::new()).encode();
         assert!(RefreshToken::parse("").is_none());
         assert!(RefreshToken::parse("v1.a.b.c").is_none());
         assert!(RefreshToken::parse(&good.replacen("v1", "v2", 1)).is_none());
@@ -125,7 +117,7 @@ mod tests {
 
     #[test]
     fn each_issue_has_a_fresh_secret() {
-        let (user, family) = (new_id(), new_id());
+        let (user, family) = (UserId::new(), FamilyId::new());
         let a = RefreshToken::issue(&user, &family);
         let b = RefreshToken::issue(&user, &family);
         assert_ne!(a.secret_hash(), b.secret_hash());
@@ -133,7 +125,7 @@ mod tests {
 
     #[test]
     fn current_token_rotates_old_token_revokes_missing_family_refuses() {
-        let (user, family) = (new_id(), new_id());
+        let (user, family) = (UserId::new(), FamilyId::new());
         let old = RefreshToken::issue(&user, &family);
         let current = RefreshToken::issue(&user, &family);
         let stored = current.secret_hash();

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::ValidationError;
+use super::ids::{TagId, UserId};
 
 /// Most tags one person may have.
 pub const MAX_TAGS: usize = 50;
@@ -57,6 +58,12 @@ impl TagName {
     /// The form uniqueness is checked on.
     pub fn folded(&self) -> String {
         self.0.to_lowercase()
+    }
+
+    /// A name read back from our own table, where only parsed ones are
+    /// written.
+    pub fn from_stored(raw: String) -> Self {
+        Self(raw)
     }
 }
 
@@ -178,25 +185,73 @@ pub fn post_content(raw: &str) -> Result<String, ValidationError> {
     Ok(content.to_owned())
 }
 
+/// Tag ids as a request names them (a post's audience, a connection's tags,
+/// the feed's filter): every list is read the same way, sorted and without
+/// repeats, so two spellings of one set are one set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestedTags<'a>(Vec<&'a str>);
+
+/// A requested tag is not one of the caller's: a malformed id, someone
+/// else's tag and a deleted one are all answered alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("one of these tags does not exist")]
+pub struct UnknownTag;
+
+impl<'a> RequestedTags<'a> {
+    /// The distinct ids of `raw`, sorted.
+    pub fn new(raw: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut ids: Vec<&str> = raw.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Self(ids)
+    }
+
+    /// How many distinct ids.
+    pub fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Refuses more than `most` (field `tag_ids`).
+    pub fn at_most(self, most: usize) -> Result<Self, ValidationError> {
+        if self.count() > most {
+            return Err(ValidationError::new(
+                "tag_ids",
+                "invalid_tag_ids",
+                format!("Field `tag_ids`: at most {most} tags."),
+            ));
+        }
+        Ok(self)
+    }
+
+    /// The ids, parsed: one that is not even shaped like an id is nobody's.
+    pub fn ids(self) -> Result<Vec<TagId>, UnknownTag> {
+        self.0
+            .into_iter()
+            .map(|id| TagId::parse(id).ok_or(UnknownTag))
+            .collect()
+    }
+}
+
 /// Checks a post's tag list against its audience: 1–10 distinct ids for
-/// `tags`, none otherwise. Returns them sorted and de-duplicated.
-pub fn post_tags(audience: Audience, tag_ids: &[String]) -> Result<Vec<String>, ValidationError> {
-    let mut ids: Vec<String> = tag_ids.to_vec();
-    ids.sort();
-    ids.dedup();
+/// `tags`, none otherwise.
+pub fn post_tags(
+    audience: Audience,
+    tag_ids: RequestedTags<'_>,
+) -> Result<RequestedTags<'_>, ValidationError> {
+    let count = tag_ids.count();
     match audience {
-        Audience::Tags if ids.is_empty() || ids.len() > POST_MAX_TAGS => Err(ValidationError::new(
+        Audience::Tags if count == 0 || count > POST_MAX_TAGS => Err(ValidationError::new(
             "tag_ids",
             "invalid_tag_ids",
             format!("Field `tag_ids`: a post for tags names 1 to {POST_MAX_TAGS} of your tags."),
         )),
-        Audience::Tags => Ok(ids),
-        _ if !ids.is_empty() => Err(ValidationError::new(
+        Audience::Tags => Ok(tag_ids),
+        _ if count > 0 => Err(ValidationError::new(
             "tag_ids",
             "invalid_tag_ids",
             "Field `tag_ids`: only a post whose audience is `tags` names tags.",
         )),
-        _ => Ok(ids),
+        _ => Ok(tag_ids),
     }
 }
 
@@ -204,11 +259,11 @@ pub fn post_tags(audience: Audience, tag_ids: &[String]) -> Result<Vec<String>, 
 /// `author` with this audience and these tags? `edge_tags` is `Some(the
 /// author's tags on the viewer)` when they are connected now, `None` if not.
 pub fn can_see(
-    viewer: &str,
-    author: &str,
+    viewer: &UserId,
+    author: &UserId,
     audience: Audience,
-    post_tags: &[String],
-    edge_tags: Option<&[String]>,
+    post_tags: &[TagId],
+    edge_tags: Option<&[TagId]>,
 ) -> bool {
     if viewer == author {
         return true;
@@ -230,6 +285,49 @@ pub fn page_size(limit: Option<usize>) -> Result<usize, ValidationError> {
             "invalid_limit",
             format!("Parameter `limit`: choose 1 to {MAX_PAGE}."),
         )),
+    }
+}
+
+/// One page of a list: its size (`?limit=`), where it starts (`?cursor=`),
+/// and the cursor of the page after it.
+pub struct Pager<'a> {
+    cursors: Cursors<'a>,
+    caller: &'a UserId,
+    list: String,
+    /// How many items the page holds at most.
+    pub limit: usize,
+    /// The position to continue before, from the cursor; `None` on page one.
+    pub start: Option<String>,
+}
+
+impl<'a> Pager<'a> {
+    /// The page `limit` and `cursor` ask for, of `list` as `caller` reads it.
+    /// A cursor is only valid for the caller and the list it came from.
+    pub fn open(
+        key: &'a [u8],
+        caller: &'a UserId,
+        list: String,
+        limit: Option<usize>,
+        cursor: Option<&str>,
+    ) -> Result<Self, ValidationError> {
+        let limit = page_size(limit)?;
+        let cursors = Cursors::new(key);
+        let start = cursor
+            .map(|c| cursors.decode(caller.as_str(), &list, c))
+            .transpose()?;
+        Ok(Self {
+            cursors,
+            caller,
+            list,
+            limit,
+            start,
+        })
+    }
+
+    /// The cursor of the next page, which starts before `position`; `None`
+    /// at the end of the list.
+    pub fn next_cursor(&self, position: Option<&str>) -> Option<String> {
+        position.map(|p| self.cursors.encode(self.caller.as_str(), &self.list, p))
     }
 }
 
@@ -294,26 +392,33 @@ impl<'a> Cursors<'a> {
 mod tests {
     use super::*;
 
-    fn ids(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    fn tags(list: &[&str]) -> Vec<TagId> {
+        list.iter()
+            .map(|s| TagId::from_stored(s.to_string()))
+            .collect()
+    }
+
+    fn person(name: &str) -> UserId {
+        UserId::from_stored(name.to_owned())
     }
 
     #[test]
     fn the_visibility_matrix() {
-        let family = ids(&["family"]);
-        let work = ids(&["work"]);
+        let (a, c, s) = (person("a"), person("c"), person("s"));
+        let family = tags(&["family"]);
+        let work = tags(&["work"]);
         for audience in [Audience::Connections, Audience::Tags, Audience::Private] {
             // The author always sees their own posts.
-            assert!(can_see("a", "a", audience, &family, None));
+            assert!(can_see(&a, &a, audience, &family, None));
             // A stranger never does.
-            assert!(!can_see("s", "a", audience, &family, None));
+            assert!(!can_see(&s, &a, audience, &family, None));
         }
         // A connection: all `connections` posts, `tags` posts only when tagged now.
-        assert!(can_see("c", "a", Audience::Connections, &[], Some(&[])));
-        assert!(can_see("c", "a", Audience::Tags, &family, Some(&family)));
-        assert!(!can_see("c", "a", Audience::Tags, &family, Some(&work)));
-        assert!(!can_see("c", "a", Audience::Tags, &family, Some(&[])));
-        assert!(!can_see("c", "a", Audience::Private, &[], Some(&family)));
+        assert!(can_see(&c, &a, Audience::Connections, &[], Some(&[])));
+        assert!(can_see(&c, &a, Audience::Tags, &family, Some(&family)));
+        assert!(!can_see(&c, &a, Audience::Tags, &family, Some(&work)));
+        assert!(!can_see(&c, &a, Audience::Tags, &family, Some(&[])));
+        assert!(!can_see(&c, &a, Audience::Private, &[], Some(&family)));
     }
 
     #[test]
@@ -330,20 +435,27 @@ mod tests {
 
     #[test]
     fn tags_must_fit_the_audience() {
+        let (a, b) = (TagId::new(), TagId::new());
+        let requested = RequestedTags::new([b.as_str(), a.as_str(), b.as_str()]);
+        let mut sorted = vec![a.clone(), b.clone()];
+        sorted.sort();
         assert_eq!(
-            post_tags(Audience::Tags, &ids(&["b", "a", "b"])).unwrap(),
-            ids(&["a", "b"])
+            post_tags(Audience::Tags, requested).unwrap().ids().unwrap(),
+            sorted
         );
-        assert!(post_tags(Audience::Tags, &[]).is_err());
+        assert!(post_tags(Audience::Tags, RequestedTags::new([])).is_err());
+        let eleven: Vec<String> = (0..11).map(|_| TagId::new().into_string()).collect();
+        let eleven = RequestedTags::new(eleven.iter().map(String::as_str));
+        assert!(post_tags(Audience::Tags, eleven).is_err());
+        assert!(post_tags(Audience::Connections, RequestedTags::new([a.as_str()])).is_err());
+        assert!(post_tags(Audience::Private, RequestedTags::new([])).is_ok());
+        // A malformed id is nobody's tag; a list can be capped.
+        assert_eq!(RequestedTags::new(["nope"]).ids(), Err(UnknownTag));
         assert!(
-            post_tags(
-                Audience::Tags,
-                &ids(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"])
-            )
-            .is_err()
+            RequestedTags::new([a.as_str(), b.as_str()])
+                .at_most(1)
+                .is_err()
         );
-        assert!(post_tags(Audience::Connections, &ids(&["a"])).is_err());
-        assert!(post_tags(Audience::Private, &[]).is_ok());
     }
 
     #[test]

@@ -72,7 +72,7 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::code(purpose, email)))
+            .key(keys::PK, s(keys::code(purpose, email)))
             .key(keys::SK, s(keys::CODE))
             .update_expression("ADD wrong_attempts :one")
             .condition_expression("attribute_exists(PK)")
@@ -91,7 +91,7 @@ impl Store {
         self.client
             .delete_item()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::code(purpose, email)))
+            .key(keys::PK, s(keys::code(purpose, email)))
             .key(keys::SK, s(keys::CODE))
             .send()
             .await?;
@@ -104,7 +104,7 @@ impl Store {
     ) -> Result<TransactWriteItem, StoreError> {
         let delete = Delete::builder()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::code(code.purpose, code.email)))
+            .key(keys::PK, s(keys::code(code.purpose, code.email)))
             .key(keys::SK, s(keys::CODE))
             .condition_expression(
                 "code_hash = :code AND wrong_attempts < :max AND expires_at > :now",

@@ -9,25 +9,25 @@ use crate::domain::social::Audience;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedEntry {
     /// The post.
-    pub post_id: String,
+    pub post_id: PostId,
     /// Its author.
-    pub author_id: String,
+    pub author_id: UserId,
     /// Its audience.
     pub audience: Audience,
     /// Its tags.
-    pub tag_ids: Vec<String>,
+    pub tag_ids: Vec<TagId>,
 }
 
 pub(super) fn feed_entry_from_item(item: &Item) -> Result<FeedEntry, StoreError> {
     Ok(FeedEntry {
-        post_id: attr_s(item, keys::SK)?,
-        author_id: attr_s(item, "author_id")?,
+        post_id: PostId::from_stored(attr_s(item, keys::SK)?),
+        author_id: UserId::from_stored(attr_s(item, "author_id")?),
         audience: audience_of(item)?,
-        tag_ids: attr_ss(item, "tag_ids"),
+        tag_ids: attr_tag_ids(item, "tag_ids"),
     })
 }
 
-pub(super) fn feed_item(viewer: &str, post: &PostRecord) -> Item {
+pub(super) fn feed_item(viewer: &UserId, post: &PostRecord) -> Item {
     let mut item = Item::from([
         pk(keys::feed(viewer)),
         sk(&post.id),
@@ -44,8 +44,8 @@ impl Store {
     /// Removes a post's entry from these feeds (BatchWriteItem per 25).
     pub async fn remove_feed_entries(
         &self,
-        post_id: &str,
-        viewers: &[String],
+        post_id: &PostId,
+        viewers: &[UserId],
     ) -> Result<(), StoreError> {
         let keys_to_delete = viewers
             .iter()
@@ -57,8 +57,8 @@ impl Store {
     /// Removes entries from one viewer's feed (BatchWriteItem per 25).
     pub async fn remove_entries_from_feed(
         &self,
-        viewer: &str,
-        post_ids: &[String],
+        viewer: &UserId,
+        post_ids: &[PostId],
     ) -> Result<(), StoreError> {
         let keys_to_delete = post_ids
             .iter()
@@ -71,7 +71,7 @@ impl Store {
     /// new connection or tag): BatchWriteItem per 25.
     pub async fn add_feed_entries(
         &self,
-        viewer: &str,
+        viewer: &UserId,
         posts: &[PostRecord],
     ) -> Result<(), StoreError> {
         self.batch_put(posts.iter().map(|post| feed_item(viewer, post)).collect())
@@ -82,8 +82,8 @@ impl Store {
     /// untagging): 1 Query per 1 MB of the viewer's feed.
     pub async fn feed_entries_by(
         &self,
-        viewer: &str,
-        author: &str,
+        viewer: &UserId,
+        author: &UserId,
     ) -> Result<Vec<FeedEntry>, StoreError> {
         let items = self
             .query_all(
@@ -92,7 +92,7 @@ impl Store {
                     .table_name(&self.table)
                     .key_condition_expression("PK = :pk")
                     .filter_expression("author_id = :author")
-                    .expression_attribute_values(":pk", s(&keys::feed(viewer)))
+                    .expression_attribute_values(":pk", s(keys::feed(viewer)))
                     .expression_attribute_values(":author", s(author)),
             )
             .await?;
@@ -102,10 +102,10 @@ impl Store {
     /// One page of a viewer's feed entries, newest first, before `before` (1 Query).
     pub async fn feed_page(
         &self,
-        viewer: &str,
+        viewer: &UserId,
         before: Option<&str>,
         limit: usize,
-        authors: Option<&[String]>,
+        authors: Option<&[UserId]>,
     ) -> Result<Page<FeedEntry>, StoreError> {
         let mut query = self
             .client
@@ -113,7 +113,7 @@ impl Store {
             .table_name(&self.table)
             .scan_index_forward(false)
             .limit(limit as i32)
-            .expression_attribute_values(":pk", s(&keys::feed(viewer)));
+            .expression_attribute_values(":pk", s(keys::feed(viewer)));
         if let Some(authors) = authors {
             // DynamoDB's IN takes at most 100 values: the cap keeps us there.
             let names: Vec<String> = (0..authors.len()).map(|i| format!(":a{i}")).collect();
@@ -149,10 +149,10 @@ impl Store {
     /// keeps the total at or under 100 keys).
     pub async fn posts_and_edges(
         &self,
-        post_ids: &[String],
-        authors: &HashSet<String>,
-        viewer: &str,
-    ) -> Result<(HashMap<String, PostRecord>, HashMap<String, Edge>), StoreError> {
+        post_ids: &[PostId],
+        authors: &HashSet<UserId>,
+        viewer: &UserId,
+    ) -> Result<(HashMap<PostId, PostRecord>, HashMap<UserId, Edge>), StoreError> {
         let mut wanted: Vec<_> = post_ids
             .iter()
             .map(|id| key(keys::post(id), keys::POST))
@@ -160,7 +160,7 @@ impl Store {
         wanted.extend(
             authors
                 .iter()
-                .map(|author| key(keys::user(author), &keys::connection(viewer))),
+                .map(|author| key(keys::user(author), keys::connection(viewer))),
         );
         let mut posts = HashMap::new();
         let mut edges = HashMap::new();
@@ -172,7 +172,7 @@ impl Store {
                 let owner = attr_s(&item, keys::PK)?
                     .trim_start_matches("USER#")
                     .to_owned();
-                edges.insert(owner, edge_from_item(&item)?);
+                edges.insert(UserId::from_stored(owner), edge_from_item(&item)?);
             }
         }
         Ok((posts, edges))

@@ -4,56 +4,86 @@ use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem, Update};
 
 use super::*;
 use crate::domain::Timestamp;
+use crate::domain::account::Username;
 use crate::domain::social::MAX_PENDING_REQUESTS;
 
 /// One direction of a connection: `owner`'s view of `other`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
     /// The other person.
-    pub other_id: String,
+    pub other_id: UserId,
     /// Their username (copied when connecting; usernames never change).
-    pub other_username: String,
+    pub other_username: Username,
     /// When the connection was made.
     pub connected_at: Timestamp,
     /// The owner's own tags on the other person.
-    pub tag_ids: Vec<String>,
+    pub tag_ids: Vec<TagId>,
 }
 
 /// A pending request, seen from one side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingRequest {
     /// The person on the other side.
-    pub other_id: String,
+    pub other_id: UserId,
     /// Their username.
-    pub other_username: String,
+    pub other_username: Username,
     /// When it was sent.
     pub created_at: Timestamp,
 }
 
-/// Why a connection change did not commit.
+/// Why a connection request was not sent.
 #[derive(Debug, thiserror::Error)]
-pub enum GraphError {
-    /// The caller has the most connections allowed.
-    #[error("connection limit reached")]
-    CallerAtLimit,
-    /// The other person has the most connections allowed.
-    #[error("their connection limit reached")]
-    OtherAtLimit,
-    /// The caller has the most pending requests allowed.
-    #[error("too many pending requests")]
-    TooManyPending,
+pub enum RequestError {
+    /// There is no such person.
+    #[error("no such person")]
+    NoSuchPerson,
     /// Already connected.
     #[error("already connected")]
     AlreadyConnected,
     /// A request in this direction exists already.
     #[error("request already sent")]
     AlreadyRequested,
-    /// The other person has already asked the caller.
+    /// The other person has already asked the caller: accept theirs instead.
     #[error("they already asked")]
     TheyAsked,
-    /// No such request / connection / person.
-    #[error("not found")]
-    NotFound,
+    /// The caller has the most connections allowed.
+    #[error("at the limit of {max} connections")]
+    CallerAtLimit {
+        /// The cap.
+        max: u32,
+    },
+    /// The caller has the most pending requests allowed.
+    #[error("at the limit of {max} pending requests")]
+    TooManyPending {
+        /// The limit.
+        max: u32,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a request was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum AcceptError {
+    /// There is no such request (any more).
+    #[error("no such request")]
+    NoSuchRequest,
+    /// Already connected.
+    #[error("already connected")]
+    AlreadyConnected,
+    /// The accepting person has the most connections allowed.
+    #[error("at the limit of {max} connections")]
+    CallerAtLimit {
+        /// The cap.
+        max: u32,
+    },
+    /// The requester has the most connections allowed.
+    #[error("they are at the limit of {max} connections")]
+    OtherAtLimit {
+        /// The cap.
+        max: u32,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -91,17 +121,17 @@ enum GraphCondition {
 
 pub(super) fn edge_from_item(item: &Item) -> Result<Edge, StoreError> {
     Ok(Edge {
-        other_id: attr_s(item, "other_id")?,
-        other_username: attr_s(item, "other_username")?,
+        other_id: UserId::from_stored(attr_s(item, "other_id")?),
+        other_username: Username::from_stored(attr_s(item, "other_username")?),
         connected_at: Timestamp(attr_n(item, "connected_at")?),
-        tag_ids: attr_ss(item, "tag_ids"),
+        tag_ids: attr_tag_ids(item, "tag_ids"),
     })
 }
 
 pub(super) fn request_from_item(item: &Item) -> Result<PendingRequest, StoreError> {
     Ok(PendingRequest {
-        other_id: attr_s(item, "other_id")?,
-        other_username: attr_s(item, "other_username")?,
+        other_id: UserId::from_stored(attr_s(item, "other_id")?),
+        other_username: Username::from_stored(attr_s(item, "other_username")?),
         created_at: Timestamp(attr_n(item, "created_at")?),
     })
 }
@@ -117,7 +147,7 @@ impl Store {
         to: &super::UserRecord,
         max_connections: u32,
         now: Timestamp,
-    ) -> Result<(), GraphError> {
+    ) -> Result<(), RequestError> {
         use GraphCondition::*;
         let count_pending = self.adjust_counts(
             &from.id,
@@ -132,7 +162,7 @@ impl Store {
                 (":max_connections", max_connections),
             ],
         )?;
-        let request = |owner: &str, sk_value: String, other: &super::UserRecord| {
+        let request = |owner: &UserId, sk_value: String, other: &super::UserRecord| {
             Item::from([
                 pk(keys::user(owner)),
                 sk(&sk_value),
@@ -153,7 +183,7 @@ impl Store {
         };
         let recipient_exists = ConditionCheck::builder()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(&to.id)))
+            .key(keys::PK, s(keys::user(&to.id)))
             .key(keys::SK, s(keys::PROFILE))
             .condition_expression("attribute_exists(PK)")
             .build()
@@ -188,21 +218,25 @@ impl Store {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
             Err(TransactError::ConditionsFailed(failed)) => Err(if failed.has(RecipientExists) {
-                GraphError::NotFound
+                RequestError::NoSuchPerson
             } else if failed.has(NotConnected) {
-                GraphError::AlreadyConnected
+                RequestError::AlreadyConnected
             } else if failed.has(NotAskedBack) {
-                GraphError::TheyAsked
+                RequestError::TheyAsked
             } else if failed.has(NotRequested) {
-                GraphError::AlreadyRequested
+                RequestError::AlreadyRequested
             } else {
                 // Only `SenderUnderLimits` is left, and it does not say which
                 // limit: the counts do.
                 let counts = self.counts(&from.id).await?;
                 if counts.connections >= max_connections {
-                    GraphError::CallerAtLimit
+                    RequestError::CallerAtLimit {
+                        max: max_connections,
+                    }
                 } else {
-                    GraphError::TooManyPending
+                    RequestError::TooManyPending {
+                        max: MAX_PENDING_REQUESTS,
+                    }
                 }
             }),
         }
@@ -218,12 +252,12 @@ impl Store {
         requester: &super::UserRecord,
         max_connections: u32,
         now: Timestamp,
-    ) -> Result<(), GraphError> {
+    ) -> Result<(), AcceptError> {
         use GraphCondition::*;
         let edge = |owner: &super::UserRecord, other: &super::UserRecord| {
             Item::from([
                 pk(keys::user(&owner.id)),
-                sk(&keys::connection(&other.id)),
+                sk(keys::connection(&other.id)),
                 ("other_id".into(), s(&other.id)),
                 ("other_username".into(), s(&other.username)),
                 ("connected_at".into(), n(now.0)),
@@ -267,31 +301,36 @@ impl Store {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
             Err(TransactError::ConditionsFailed(failed)) => Err(if failed.has(RequestExists) {
-                GraphError::NotFound
+                AcceptError::NoSuchRequest
             } else if failed.has(NotConnected) {
-                GraphError::AlreadyConnected
+                AcceptError::AlreadyConnected
             } else if failed.has(CallerUnderCap) {
-                GraphError::CallerAtLimit
+                AcceptError::CallerAtLimit {
+                    max: max_connections,
+                }
             } else {
                 // Only `OtherUnderCap` is left.
-                GraphError::OtherAtLimit
+                AcceptError::OtherAtLimit {
+                    max: max_connections,
+                }
             }),
         }
     }
 
     /// Declines an incoming or cancels an outgoing request between `me` and
-    /// `other` (1 BatchGetItem to find it, 1 TransactWriteItems).
-    pub async fn remove_request(&self, me: &str, other: &str) -> Result<(), GraphError> {
+    /// `other` (1 BatchGetItem to find it, 1 TransactWriteItems); `false`
+    /// if there is none.
+    pub async fn remove_request(&self, me: &UserId, other: &UserId) -> Result<bool, StoreError> {
         use GraphCondition::*;
         let mine = keys::user(me);
         let found = self
             .batch_get(vec![
-                key(mine.clone(), &keys::request_in(other)),
-                key(mine, &keys::request_out(other)),
+                key(mine.clone(), keys::request_in(other)),
+                key(mine, keys::request_out(other)),
             ])
             .await?;
         let Some(item) = found.first() else {
-            return Err(GraphError::NotFound);
+            return Ok(false);
         };
         let incoming = attr_s(item, keys::SK)?.starts_with(keys::REQ_IN_PREFIX);
         // The requester's pending count goes down with the pair.
@@ -315,18 +354,18 @@ impl Store {
                 )?,
             );
         match self.transact(transaction).await {
-            Ok(()) => Ok(()),
-            Err(TransactError::Store(error)) => Err(error.into()),
+            Ok(()) => Ok(true),
+            Err(TransactError::Store(error)) => Err(error),
             // `RequestExists` or `PendingCounted`: the request was accepted
             // or removed meanwhile.
-            Err(TransactError::ConditionsFailed(_)) => Err(GraphError::NotFound),
+            Err(TransactError::ConditionsFailed(_)) => Ok(false),
         }
     }
 
     /// `me`'s pending requests in one direction (1 Query per 1 MB).
     pub async fn requests(
         &self,
-        me: &str,
+        me: &UserId,
         incoming: bool,
     ) -> Result<Vec<PendingRequest>, StoreError> {
         let prefix = if incoming {
@@ -341,7 +380,7 @@ impl Store {
     }
 
     /// All of `me`'s connections (1 Query: at most 100 small items).
-    pub async fn connections(&self, me: &str) -> Result<Vec<Edge>, StoreError> {
+    pub async fn connections(&self, me: &UserId) -> Result<Vec<Edge>, StoreError> {
         let items = self
             .query_all(
                 self.sorted_prefix_query(keys::user(me), keys::CONN_PREFIX)
@@ -352,7 +391,7 @@ impl Store {
     }
 
     /// `owner`'s edge to `other`, if they are connected (1 GetItem).
-    pub async fn edge(&self, owner: &str, other: &str) -> Result<Option<Edge>, StoreError> {
+    pub async fn edge(&self, owner: &UserId, other: &UserId) -> Result<Option<Edge>, StoreError> {
         self.get(keys::user(owner), &keys::connection(other))
             .await?
             .map(|item| edge_from_item(&item))
@@ -360,13 +399,13 @@ impl Store {
     }
 
     /// Ends a connection: both edges and both counts in one TransactWriteItems
-    /// (1 request).
-    pub async fn disconnect(&self, me: &str, other: &str) -> Result<(), GraphError> {
+    /// (1 request); `false` if they were not connected.
+    pub async fn disconnect(&self, me: &UserId, other: &UserId) -> Result<bool, StoreError> {
         use GraphCondition::*;
-        let edge = |owner: &str, peer: &str| {
+        let edge = |owner: &UserId, peer: &UserId| {
             self.delete_existing(keys::user(owner), &keys::connection(peer))
         };
-        let count = |user: &str| {
+        let count = |user: &UserId| {
             self.adjust_counts(
                 user,
                 &[Step::Down(Counter::Connections)],
@@ -380,26 +419,27 @@ impl Store {
             .item(ConnectionCounted, count(me)?)
             .item(ConnectionCounted, count(other)?);
         match self.transact(transaction).await {
-            Ok(()) => Ok(()),
-            Err(TransactError::Store(error)) => Err(error.into()),
+            Ok(()) => Ok(true),
+            Err(TransactError::Store(error)) => Err(error),
             // `Connected` or `ConnectionCounted`: not connected (any more).
-            Err(TransactError::ConditionsFailed(_)) => Err(GraphError::NotFound),
+            Err(TransactError::ConditionsFailed(_)) => Ok(false),
         }
     }
 
     /// Replaces `me`'s tags on the connection to `other` (1 TransactWriteItems:
-    /// the edge update plus a check that each tag is still `me`'s).
+    /// the edge update plus a check that each tag is still `me`'s); `false`
+    /// if there is no such connection or one of the tags is not `me`'s.
     pub async fn set_edge_tags(
         &self,
-        me: &str,
-        other: &str,
-        tag_ids: &[String],
-    ) -> Result<(), TagError> {
+        me: &UserId,
+        other: &UserId,
+        tag_ids: &[TagId],
+    ) -> Result<bool, StoreError> {
         use GraphCondition::*;
         let mut update = Update::builder()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(me)))
-            .key(keys::SK, s(&keys::connection(other)))
+            .key(keys::PK, s(keys::user(me)))
+            .key(keys::SK, s(keys::connection(other)))
             .condition_expression("attribute_exists(PK)");
         update = match ss(tag_ids) {
             Some(tags) => update
@@ -416,8 +456,8 @@ impl Store {
         for tag_id in tag_ids {
             let check = ConditionCheck::builder()
                 .table_name(&self.table)
-                .key(keys::PK, s(&keys::user(me)))
-                .key(keys::SK, s(&keys::tag(tag_id)))
+                .key(keys::PK, s(keys::user(me)))
+                .key(keys::SK, s(keys::tag(tag_id)))
                 .condition_expression("attribute_exists(PK)")
                 .build()
                 .map_err(build_error)?;
@@ -427,10 +467,10 @@ impl Store {
             );
         }
         match self.transact(transaction).await {
-            Ok(()) => Ok(()),
-            Err(TransactError::Store(error)) => Err(error.into()),
+            Ok(()) => Ok(true),
+            Err(TransactError::Store(error)) => Err(error),
             // `Connected` or `TagExists`: no such connection or tag of `me`'s.
-            Err(TransactError::ConditionsFailed(_)) => Err(TagError::NotFound),
+            Err(TransactError::ConditionsFailed(_)) => Ok(false),
         }
     }
 }

@@ -15,6 +15,7 @@
 //! | rate-limit counter | `RATE#<rule>#<subject>` | `<window start, epoch s>` |
 
 use crate::domain::account::{Email, Username};
+use crate::domain::ids::{FamilyId, PostId, TagId, UserId};
 use crate::domain::one_time_code::CodePurpose;
 
 /// Partition key attribute.
@@ -35,7 +36,7 @@ pub const CODE: &str = "CODE";
 pub const SESSION_PREFIX: &str = "SESSION#";
 
 /// `USER#<id>`: a user's partition (profile, sessions).
-pub fn user(user_id: &str) -> String {
+pub fn user(user_id: &UserId) -> String {
     format!("USER#{user_id}")
 }
 
@@ -55,7 +56,7 @@ pub fn code(purpose: CodePurpose, email: &Email) -> String {
 }
 
 /// `SESSION#<family_id>`.
-pub fn session(family_id: &str) -> String {
+pub fn session(family_id: &FamilyId) -> String {
     format!("{SESSION_PREFIX}{family_id}")
 }
 
@@ -94,22 +95,22 @@ pub const GSI1PK: &str = "GSI1PK";
 pub const GSI1SK: &str = "GSI1SK";
 
 /// `CONN#<other>`.
-pub fn connection(other: &str) -> String {
+pub fn connection(other: &UserId) -> String {
     format!("{CONN_PREFIX}{other}")
 }
 
 /// `REQ#OUT#<to>`.
-pub fn request_out(to: &str) -> String {
+pub fn request_out(to: &UserId) -> String {
     format!("{REQ_OUT_PREFIX}{to}")
 }
 
 /// `REQ#IN#<from>`.
-pub fn request_in(from: &str) -> String {
+pub fn request_in(from: &UserId) -> String {
     format!("{REQ_IN_PREFIX}{from}")
 }
 
 /// `TAG#<id>`.
-pub fn tag(tag_id: &str) -> String {
+pub fn tag(tag_id: &TagId) -> String {
     format!("{TAG_PREFIX}{tag_id}")
 }
 
@@ -119,16 +120,16 @@ pub fn tag_name(folded: &str) -> String {
 }
 
 /// `POST#<id>`.
-pub fn post(post_id: &str) -> String {
+pub fn post(post_id: &PostId) -> String {
     format!("POST#{post_id}")
 }
 
 /// `AUTHOR#<author>` (GSI1 partition of an author's posts).
-pub fn author(author_id: &str) -> String {
+pub fn author(author_id: &UserId) -> String {
     format!("AUTHOR#{author_id}")
 }
 
 /// `FEED#<viewer>`.
-pub fn feed(viewer: &str) -> String {
+pub fn feed(viewer: &UserId) -> String {
     format!("FEED#{viewer}")
 }

@@ -29,6 +29,8 @@ pub use users::*;
 
 use std::collections::HashMap;
 
+use crate::domain::ids::{PostId, TagId, UserId};
+
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
@@ -305,8 +307,8 @@ pub(crate) fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreEr
     StoreError::Unavailable(error.to_string())
 }
 
-pub(crate) fn s(value: &str) -> AttributeValue {
-    AttributeValue::S(value.to_owned())
+pub(crate) fn s(value: impl AsRef<str>) -> AttributeValue {
+    AttributeValue::S(value.as_ref().to_owned())
 }
 
 pub(crate) fn n(value: i64) -> AttributeValue {
@@ -317,7 +319,7 @@ pub(crate) fn pk(value: String) -> (String, AttributeValue) {
     (keys::PK.into(), AttributeValue::S(value))
 }
 
-pub(crate) fn sk(value: &str) -> (String, AttributeValue) {
+pub(crate) fn sk(value: impl AsRef<str>) -> (String, AttributeValue) {
     (keys::SK.into(), s(value))
 }
 
@@ -341,21 +343,25 @@ pub(crate) fn attr_n(item: &Item, name: &str) -> Result<i64, StoreError> {
     }
 }
 
-fn ss(values: &[String]) -> Option<AttributeValue> {
-    (!values.is_empty()).then(|| AttributeValue::Ss(values.to_vec()))
+fn ss<T: AsRef<str>>(values: &[T]) -> Option<AttributeValue> {
+    (!values.is_empty()).then(|| AttributeValue::Ss(crate::domain::ids::strings(values)))
 }
 
-fn attr_ss(item: &Item, name: &str) -> Vec<String> {
-    match item.get(name) {
-        Some(AttributeValue::Ss(values)) => {
-            let mut values = values.clone();
-            values.sort();
-            values
-        }
+/// A stored set of ids (tag ids), sorted.
+fn attr_ids<T: Ord>(item: &Item, name: &str, id: impl Fn(String) -> T) -> Vec<T> {
+    let mut ids: Vec<T> = match item.get(name) {
+        Some(AttributeValue::Ss(values)) => values.iter().cloned().map(id).collect(),
         _ => Vec::new(),
-    }
+    };
+    ids.sort();
+    ids
 }
 
-fn key(pk_value: String, sk_value: &str) -> HashMap<String, AttributeValue> {
+/// The tag ids of an edge, a post or a feed entry.
+fn attr_tag_ids(item: &Item, name: &str) -> Vec<TagId> {
+    attr_ids(item, name, TagId::from_stored)
+}
+
+fn key(pk_value: String, sk_value: impl AsRef<str>) -> HashMap<String, AttributeValue> {
     HashMap::from([pk(pk_value), sk(sk_value)])
 }

@@ -4,23 +4,24 @@ use aws_sdk_dynamodb::types::ReturnValue;
 
 use super::*;
 use crate::domain::Timestamp;
+use crate::domain::account::Username;
 use crate::domain::social::Audience;
 
 /// A post.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostRecord {
-    /// ULID: time-ordered, so ids sort newest-last.
-    pub id: String,
+    /// Time-ordered, so ids sort newest-last.
+    pub id: PostId,
     /// The author.
-    pub author_id: String,
+    pub author_id: UserId,
     /// The author's username.
-    pub author_username: String,
+    pub author_username: Username,
     /// Text.
     pub content: String,
     /// Who it is for (never changes).
     pub audience: Audience,
     /// For `tags` posts: the author's tags it is for (never change).
-    pub tag_ids: Vec<String>,
+    pub tag_ids: Vec<TagId>,
     /// Creation time.
     pub created_at: Timestamp,
     /// Last edit.
@@ -34,12 +35,12 @@ pub(super) fn audience_of(item: &Item) -> Result<Audience, StoreError> {
 
 pub(super) fn post_from_item(item: &Item) -> Result<PostRecord, StoreError> {
     Ok(PostRecord {
-        id: attr_s(item, "id")?,
-        author_id: attr_s(item, "author_id")?,
-        author_username: attr_s(item, "author_username")?,
+        id: PostId::from_stored(attr_s(item, "id")?),
+        author_id: UserId::from_stored(attr_s(item, "author_id")?),
+        author_username: Username::from_stored(attr_s(item, "author_username")?),
         content: attr_s(item, "content")?,
         audience: audience_of(item)?,
-        tag_ids: attr_ss(item, "tag_ids"),
+        tag_ids: attr_tag_ids(item, "tag_ids"),
         created_at: Timestamp(attr_n(item, "created_at")?),
         edited_at: attr_n(item, "edited_at").ok().map(Timestamp),
     })
@@ -50,7 +51,7 @@ impl Store {
     /// one Query of `me`'s partition (a few KB: the cap keeps it small).
     pub async fn author_context(
         &self,
-        me: &str,
+        me: &UserId,
     ) -> Result<(Option<super::UserRecord>, Vec<Edge>, Vec<TagRecord>), StoreError> {
         let items = self
             .query_all(
@@ -58,7 +59,7 @@ impl Store {
                     .query()
                     .table_name(&self.table)
                     .key_condition_expression("PK = :pk")
-                    .expression_attribute_values(":pk", s(&keys::user(me)))
+                    .expression_attribute_values(":pk", s(keys::user(me)))
                     .consistent_read(true),
             )
             .await?;
@@ -83,12 +84,12 @@ impl Store {
     pub async fn create_post(
         &self,
         post: &PostRecord,
-        viewers: &[String],
+        viewers: &[UserId],
     ) -> Result<(), StoreError> {
         let mut item = Item::from([
             pk(keys::post(&post.id)),
             sk(keys::POST),
-            (keys::GSI1PK.into(), s(&keys::author(&post.author_id))),
+            (keys::GSI1PK.into(), s(keys::author(&post.author_id))),
             (keys::GSI1SK.into(), s(&post.id)),
             ("id".into(), s(&post.id)),
             ("author_id".into(), s(&post.author_id)),
@@ -106,7 +107,7 @@ impl Store {
     }
 
     /// A post by id (1 GetItem).
-    pub async fn post(&self, post_id: &str) -> Result<Option<PostRecord>, StoreError> {
+    pub async fn post(&self, post_id: &PostId) -> Result<Option<PostRecord>, StoreError> {
         self.get(keys::post(post_id), keys::POST)
             .await?
             .map(|item| post_from_item(&item))
@@ -117,8 +118,8 @@ impl Store {
     /// if there is no such post of theirs.
     pub async fn edit_post(
         &self,
-        author: &str,
-        post_id: &str,
+        author: &UserId,
+        post_id: &PostId,
         content: &str,
         now: Timestamp,
     ) -> Result<Option<PostRecord>, StoreError> {
@@ -126,7 +127,7 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::post(post_id)))
+            .key(keys::PK, s(keys::post(post_id)))
             .key(keys::SK, s(keys::POST))
             .update_expression("SET content = :content, edited_at = :now")
             .condition_expression("author_id = :author")
@@ -148,12 +149,12 @@ impl Store {
 
     /// Deletes `author`'s post (1 conditional DeleteItem); `false` if there
     /// is no such post of theirs. Feed entries are removed separately.
-    pub async fn delete_post(&self, author: &str, post_id: &str) -> Result<bool, StoreError> {
+    pub async fn delete_post(&self, author: &UserId, post_id: &PostId) -> Result<bool, StoreError> {
         let result = self
             .client
             .delete_item()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::post(post_id)))
+            .key(keys::PK, s(keys::post(post_id)))
             .key(keys::SK, s(keys::POST))
             .condition_expression("author_id = :author")
             .expression_attribute_values(":author", s(author))
@@ -171,10 +172,10 @@ impl Store {
     /// and tags, so a page may hold fewer than `limit`).
     pub async fn posts_by_author(
         &self,
-        author: &str,
+        author: &UserId,
         before: Option<&str>,
         limit: usize,
-        visible_to: Option<&[String]>,
+        visible_to: Option<&[TagId]>,
     ) -> Result<Page<PostRecord>, StoreError> {
         let mut query = self
             .client
@@ -183,7 +184,7 @@ impl Store {
             .index_name(keys::GSI1)
             .scan_index_forward(false)
             .limit(limit as i32)
-            .expression_attribute_values(":pk", s(&keys::author(author)));
+            .expression_attribute_values(":pk", s(keys::author(author)));
         query = match before {
             Some(position) => query
                 .key_condition_expression("GSI1PK = :pk AND GSI1SK < :before")

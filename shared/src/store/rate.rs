@@ -37,8 +37,8 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::rate(rule, subject)))
-            .key(keys::SK, s(&window_start.to_string()))
+            .key(keys::PK, s(keys::rate(rule, subject)))
+            .key(keys::SK, s(window_start.to_string()))
             .update_expression("ADD events :one SET expires_at = :exp")
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":exp", n(expires_at.0))
@@ -61,8 +61,8 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::rate(rule, subject)))
-            .key(keys::SK, s(&window_start.to_string()))
+            .key(keys::PK, s(keys::rate(rule, subject)))
+            .key(keys::SK, s(window_start.to_string()))
             .update_expression("ADD events :minus_one")
             .condition_expression("attribute_exists(events)")
             .expression_attribute_values(":minus_one", n(-1))
@@ -99,8 +99,8 @@ impl Store {
     ) -> Result<TransactWriteItem, StoreError> {
         let update = Update::builder()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::rate(limit.rule, limit.subject)))
-            .key(keys::SK, s(&limit.window_start.to_string()))
+            .key(keys::PK, s(keys::rate(limit.rule, limit.subject)))
+            .key(keys::SK, s(limit.window_start.to_string()))
             .update_expression("ADD events :one SET expires_at = :exp")
             .condition_expression("attribute_not_exists(events) OR events < :max")
             .expression_attribute_values(":one", n(1))

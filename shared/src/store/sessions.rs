@@ -2,13 +2,14 @@
 
 use super::*;
 use crate::domain::Timestamp;
+use crate::domain::ids::{FamilyId, UserId};
 
 impl Store {
     /// Starts a session family (1 PutItem).
     pub async fn create_session(
         &self,
-        user_id: &str,
-        family_id: &str,
+        user_id: &UserId,
+        family_id: &FamilyId,
         secret_hash: &str,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
@@ -17,7 +18,7 @@ impl Store {
             .table_name(&self.table)
             .set_item(Some(Item::from([
                 pk(keys::user(user_id)),
-                sk(&keys::session(family_id)),
+                sk(keys::session(family_id)),
                 ("secret_hash".into(), s(secret_hash)),
                 (keys::EXPIRES_AT.into(), n(expires_at.0)),
             ])))
@@ -29,8 +30,8 @@ impl Store {
     /// The current secret hash of a live session family (1 GetItem).
     pub async fn session_secret_hash(
         &self,
-        user_id: &str,
-        family_id: &str,
+        user_id: &UserId,
+        family_id: &FamilyId,
         now: Timestamp,
     ) -> Result<Option<String>, StoreError> {
         let Some(item) = self
@@ -50,8 +51,8 @@ impl Store {
     /// (1 conditional UpdateItem). `false` when another refresh won the race.
     pub async fn rotate_session(
         &self,
-        user_id: &str,
-        family_id: &str,
+        user_id: &UserId,
+        family_id: &FamilyId,
         old_hash: &str,
         new_hash: &str,
         expires_at: Timestamp,
@@ -60,8 +61,8 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(user_id)))
-            .key(keys::SK, s(&keys::session(family_id)))
+            .key(keys::PK, s(keys::user(user_id)))
+            .key(keys::SK, s(keys::session(family_id)))
             .update_expression("SET secret_hash = :new, expires_at = :exp")
             .condition_expression("secret_hash = :old")
             .expression_attribute_values(":new", s(new_hash))
@@ -77,12 +78,16 @@ impl Store {
     }
 
     /// Ends one session family (1 DeleteItem).
-    pub async fn delete_session(&self, user_id: &str, family_id: &str) -> Result<(), StoreError> {
+    pub async fn delete_session(
+        &self,
+        user_id: &UserId,
+        family_id: &FamilyId,
+    ) -> Result<(), StoreError> {
         self.client
             .delete_item()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(user_id)))
-            .key(keys::SK, s(&keys::session(family_id)))
+            .key(keys::PK, s(keys::user(user_id)))
+            .key(keys::SK, s(keys::session(family_id)))
             .send()
             .await?;
         Ok(())
@@ -90,7 +95,7 @@ impl Store {
 
     /// Ends every session of a user: 1 Query per page of keys, then 1
     /// BatchWriteItem per 25 sessions (the DynamoDB batch limit).
-    pub async fn delete_all_sessions(&self, user_id: &str) -> Result<usize, StoreError> {
+    pub async fn delete_all_sessions(&self, user_id: &UserId) -> Result<usize, StoreError> {
         let mut keys_to_delete = Vec::new();
         let mut start = None;
         loop {
@@ -99,7 +104,7 @@ impl Store {
                 .query()
                 .table_name(&self.table)
                 .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-                .expression_attribute_values(":pk", s(&keys::user(user_id)))
+                .expression_attribute_values(":pk", s(keys::user(user_id)))
                 .expression_attribute_values(":prefix", s(keys::SESSION_PREFIX))
                 .projection_expression("PK, SK")
                 .set_exclusive_start_key(start)

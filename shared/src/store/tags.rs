@@ -4,32 +4,46 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update}
 
 use super::*;
 use crate::domain::Timestamp;
-use crate::domain::social::{MAX_TAGS, TagColor};
+use crate::domain::social::{MAX_TAGS, TagColor, TagName};
 
 /// A tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagRecord {
-    /// ULID.
-    pub id: String,
+    /// The tag.
+    pub id: TagId,
     /// Name as written.
-    pub name: String,
+    pub name: TagName,
     /// Palette colour.
     pub color: TagColor,
     /// Creation time.
     pub created_at: Timestamp,
 }
 
-/// Why a tag change did not commit.
+/// Why a new tag was not created.
 #[derive(Debug, thiserror::Error)]
-pub enum TagError {
+pub enum CreateTagError {
     /// The caller has another tag with this name.
     #[error("tag name taken")]
     NameTaken,
     /// The caller has the most tags allowed.
-    #[error("too many tags")]
-    TooMany,
-    /// No such tag (of the caller's).
-    #[error("not found")]
+    #[error("at the limit of {max} tags")]
+    AtLimit {
+        /// The limit.
+        max: usize,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why a tag was not renamed or recoloured.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateTagError {
+    /// The caller has another tag with the new name.
+    #[error("tag name taken")]
+    NameTaken,
+    /// No such tag (of the caller's), or deleted meanwhile.
+    #[error("no such tag")]
     NotFound,
     /// The store failed.
     #[error(transparent)]
@@ -38,8 +52,8 @@ pub enum TagError {
 
 pub(super) fn tag_from_item(item: &Item) -> Result<TagRecord, StoreError> {
     Ok(TagRecord {
-        id: attr_s(item, "id")?,
-        name: attr_s(item, "name")?,
+        id: TagId::from_stored(attr_s(item, "id")?),
+        name: TagName::from_stored(attr_s(item, "name")?),
         color: TagColor::parse(&attr_s(item, "color")?)
             .map_err(|_| StoreError::Corrupt("tag colour".into()))?,
         created_at: Timestamp(attr_n(item, "created_at")?),
@@ -65,7 +79,7 @@ enum TagCondition {
 
 impl Store {
     /// `me`'s tags (1 Query).
-    pub async fn tags(&self, me: &str) -> Result<Vec<TagRecord>, StoreError> {
+    pub async fn tags(&self, me: &UserId) -> Result<Vec<TagRecord>, StoreError> {
         let items = self
             .query_all(
                 self.sorted_prefix_query(keys::user(me), keys::TAG_PREFIX)
@@ -76,7 +90,7 @@ impl Store {
     }
 
     /// One of `me`'s tags (1 GetItem).
-    pub async fn tag(&self, me: &str, tag_id: &str) -> Result<Option<TagRecord>, StoreError> {
+    pub async fn tag(&self, me: &UserId, tag_id: &TagId) -> Result<Option<TagRecord>, StoreError> {
         self.get(keys::user(me), &keys::tag(tag_id))
             .await?
             .map(|item| tag_from_item(&item))
@@ -84,24 +98,19 @@ impl Store {
     }
 
     /// Creates a tag, its name claim and counts it (1 TransactWriteItems).
-    pub async fn create_tag(
-        &self,
-        me: &str,
-        tag: &TagRecord,
-        folded: &str,
-    ) -> Result<(), TagError> {
+    pub async fn create_tag(&self, me: &UserId, tag: &TagRecord) -> Result<(), CreateTagError> {
         use TagCondition::*;
         let item = Item::from([
             pk(keys::user(me)),
-            sk(&keys::tag(&tag.id)),
+            sk(keys::tag(&tag.id)),
             ("id".into(), s(&tag.id)),
-            ("name".into(), s(&tag.name)),
+            ("name".into(), s(tag.name.as_str())),
             ("color".into(), s(tag.color.as_str())),
             ("created_at".into(), n(tag.created_at.0)),
         ]);
         let claim = Item::from([
             pk(keys::user(me)),
-            sk(&keys::tag_name(folded)),
+            sk(keys::tag_name(&tag.name.folded())),
             ("tag_id".into(), s(&tag.id)),
         ]);
         let count = self.adjust_counts(
@@ -118,11 +127,13 @@ impl Store {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
             Err(TransactError::ConditionsFailed(failed)) if failed.has(NameFree) => {
-                Err(TagError::NameTaken)
+                Err(CreateTagError::NameTaken)
             }
             // `UnderLimit`, or a tag id collision (`TagNew`, vanishingly
             // unlikely), which is refused the same way.
-            Err(TransactError::ConditionsFailed(_)) => Err(TagError::TooMany),
+            Err(TransactError::ConditionsFailed(_)) => {
+                Err(CreateTagError::AtLimit { max: MAX_TAGS })
+            }
         }
     }
 
@@ -130,25 +141,25 @@ impl Store {
     /// the claim moves atomically; 1 UpdateItem otherwise).
     pub async fn update_tag(
         &self,
-        me: &str,
+        me: &UserId,
         current: &TagRecord,
-        new_name: Option<(&str, String, String)>,
+        new_name: Option<&TagName>,
         color: TagColor,
-    ) -> Result<(), TagError> {
+    ) -> Result<(), UpdateTagError> {
         use TagCondition::*;
         let mut update = Update::builder()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(me)))
-            .key(keys::SK, s(&keys::tag(&current.id)))
+            .key(keys::PK, s(keys::user(me)))
+            .key(keys::SK, s(keys::tag(&current.id)))
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":color", s(color.as_str()));
-        let Some((name, old_folded, new_folded)) = new_name else {
+        let Some(name) = new_name else {
             let result = self
                 .client
                 .update_item()
                 .table_name(&self.table)
-                .key(keys::PK, s(&keys::user(me)))
-                .key(keys::SK, s(&keys::tag(&current.id)))
+                .key(keys::PK, s(keys::user(me)))
+                .key(keys::SK, s(keys::tag(&current.id)))
                 .update_expression("SET color = :color")
                 .condition_expression("attribute_exists(PK)")
                 .expression_attribute_values(":color", s(color.as_str()))
@@ -156,14 +167,15 @@ impl Store {
                 .await;
             return match result {
                 Ok(_) => Ok(()),
-                Err(error) if is_condition_failure(&error) => Err(TagError::NotFound),
+                Err(error) if is_condition_failure(&error) => Err(UpdateTagError::NotFound),
                 Err(error) => Err(StoreError::from(error).into()),
             };
         };
         update = update
             .update_expression("SET color = :color, #name = :name")
             .expression_attribute_names("#name", "name")
-            .expression_attribute_values(":name", s(name));
+            .expression_attribute_values(":name", s(name.as_str()));
+        let (old_folded, new_folded) = (current.name.folded(), name.folded());
         let mut transaction = Transaction::new().item(
             TagExists,
             TransactWriteItem::builder()
@@ -173,8 +185,8 @@ impl Store {
         if old_folded != new_folded {
             let release = Delete::builder()
                 .table_name(&self.table)
-                .key(keys::PK, s(&keys::user(me)))
-                .key(keys::SK, s(&keys::tag_name(&old_folded)))
+                .key(keys::PK, s(keys::user(me)))
+                .key(keys::SK, s(keys::tag_name(&old_folded)))
                 .build()
                 .map_err(build_error)?;
             // The old name's claim goes with the rename: the tag's update is
@@ -185,7 +197,7 @@ impl Store {
                     NameFree,
                     self.put_new(Item::from([
                         pk(keys::user(me)),
-                        sk(&keys::tag_name(&new_folded)),
+                        sk(keys::tag_name(&new_folded)),
                         ("tag_id".into(), s(&current.id)),
                     ]))?,
                 );
@@ -194,10 +206,10 @@ impl Store {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
             Err(TransactError::ConditionsFailed(failed)) if failed.has(NameFree) => {
-                Err(TagError::NameTaken)
+                Err(UpdateTagError::NameTaken)
             }
             // Only `TagExists` is left.
-            Err(TransactError::ConditionsFailed(_)) => Err(TagError::NotFound),
+            Err(TransactError::ConditionsFailed(_)) => Err(UpdateTagError::NotFound),
         }
     }
 
@@ -206,25 +218,25 @@ impl Store {
     /// that is gone meanwhile (a disconnect) is skipped, never recreated.
     pub async fn strip_tag(
         &self,
-        me: &str,
-        tag_id: &str,
-        others: &[&str],
+        me: &UserId,
+        tag_id: &TagId,
+        others: &[&UserId],
     ) -> Result<(), StoreError> {
         use futures::{StreamExt, TryStreamExt};
-        let others: Vec<String> = others.iter().map(|o| (*o).to_owned()).collect();
+        let others: Vec<UserId> = others.iter().map(|o| (*o).clone()).collect();
         futures::stream::iter(others)
             .map(|other| async move {
                 let result = self
                     .client
                     .update_item()
                     .table_name(&self.table)
-                    .key(keys::PK, s(&keys::user(me)))
-                    .key(keys::SK, s(&keys::connection(&other)))
+                    .key(keys::PK, s(keys::user(me)))
+                    .key(keys::SK, s(keys::connection(&other)))
                     .update_expression("DELETE tag_ids :tag")
                     .condition_expression("attribute_exists(PK)")
                     .expression_attribute_values(
                         ":tag",
-                        AttributeValue::Ss(vec![tag_id.to_owned()]),
+                        AttributeValue::Ss(vec![tag_id.to_string()]),
                     )
                     .send()
                     .await;
@@ -241,8 +253,8 @@ impl Store {
     /// Deletes a tag, its name claim and its count (1 TransactWriteItems).
     /// The caller first takes it off every connection carrying it
     /// ([`Store::strip_tag`]), so that it stops granting visibility before it
-    /// is gone.
-    pub async fn delete_tag(&self, me: &str, tag: &TagRecord) -> Result<(), TagError> {
+    /// is gone. `false` if it was gone already (deleted meanwhile).
+    pub async fn delete_tag(&self, me: &UserId, tag: &TagRecord) -> Result<bool, StoreError> {
         use TagCondition::*;
         let transaction = Transaction::new()
             .item(
@@ -251,10 +263,7 @@ impl Store {
             )
             .item(
                 NameClaimed,
-                self.delete_existing(
-                    keys::user(me),
-                    &keys::tag_name(&tag.name.trim().to_lowercase()),
-                )?,
+                self.delete_existing(keys::user(me), &keys::tag_name(&tag.name.folded()))?,
             )
             .item(
                 TagCounted,
@@ -266,10 +275,10 @@ impl Store {
                 )?,
             );
         match self.transact(transaction).await {
-            Ok(()) => Ok(()),
-            Err(TransactError::Store(error)) => Err(error.into()),
+            Ok(()) => Ok(true),
+            Err(TransactError::Store(error)) => Err(error),
             // Any of the three: the tag is gone (deleted meanwhile).
-            Err(TransactError::ConditionsFailed(_)) => Err(TagError::NotFound),
+            Err(TransactError::ConditionsFailed(_)) => Ok(false),
         }
     }
 }

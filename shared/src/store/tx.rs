@@ -153,7 +153,7 @@ impl Store {
     /// change needs no set-up item.
     pub(crate) fn adjust_counts(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         changes: &[Step],
         condition: &str,
         limits: &[(&str, u32)],
@@ -174,7 +174,7 @@ impl Store {
         let expression = format!("SET {}", sets.join(", "));
         let mut update = Update::builder()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(user_id)))
+            .key(keys::PK, s(keys::user(user_id)))
             .key(keys::SK, s(keys::PROFILE))
             .update_expression(&expression)
             .condition_expression(condition)

@@ -11,12 +11,12 @@ use crate::domain::account::{Email, Username};
 /// A user as stored (the password hash never leaves the auth code).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
-    /// ULID.
-    pub id: String,
+    /// The account.
+    pub id: UserId,
     /// Lower-case username.
-    pub username: String,
+    pub username: Username,
     /// Normalised email.
-    pub email: String,
+    pub email: Email,
     /// Argon2id PHC string.
     pub password_hash: String,
     /// Creation time.
@@ -45,9 +45,9 @@ pub enum CreateUserError {
 
 pub(crate) fn user_from_item(item: &Item) -> Result<UserRecord, StoreError> {
     Ok(UserRecord {
-        id: attr_s(item, "id")?,
-        username: attr_s(item, "username")?,
-        email: attr_s(item, "email")?,
+        id: UserId::from_stored(attr_s(item, "id")?),
+        username: Username::from_stored(attr_s(item, "username")?),
+        email: Email::from_stored(attr_s(item, "email")?),
         password_hash: attr_s(item, "password_hash")?,
         created_at: Timestamp(attr_n(item, "created_at")?),
     })
@@ -127,15 +127,13 @@ impl Store {
                 ("username".into(), s(&user.username)),
             ])
         };
-        let email = Email::parse(&user.email).map_err(|e| StoreError::Corrupt(e.message))?;
-        let username =
-            Username::parse(&user.username).map_err(|e| StoreError::Corrupt(e.message))?;
+        let (email, username) = (&user.email, &user.username);
         let transaction = Transaction::new()
             .item(ProfileNew, self.put_new(profile)?)
-            .item(EmailFree, self.put_new(claim(keys::email_claim(&email)))?)
+            .item(EmailFree, self.put_new(claim(keys::email_claim(email)))?)
             .item(
                 UsernameFree,
-                self.put_new(claim(keys::username_claim(&username)))?,
+                self.put_new(claim(keys::username_claim(username)))?,
             )
             .item(CodeLive, self.consume_code_item(&code)?)
             .item(UnderRateLimit, self.count_in_window_item(&limit)?);
@@ -161,41 +159,47 @@ impl Store {
     }
 
     /// A user's profile by id (1 GetItem).
-    pub async fn user(&self, user_id: &str) -> Result<Option<UserRecord>, StoreError> {
+    pub async fn user(&self, user_id: &UserId) -> Result<Option<UserRecord>, StoreError> {
         let item = self.get(keys::user(user_id), keys::PROFILE).await?;
         item.map(|item| user_from_item(&item)).transpose()
     }
 
     /// The user id holding `email` (1 GetItem on the claim).
-    pub async fn user_id_by_email(&self, email: &Email) -> Result<Option<String>, StoreError> {
+    pub async fn user_id_by_email(&self, email: &Email) -> Result<Option<UserId>, StoreError> {
         let item = self.get(keys::email_claim(email), keys::CLAIM).await?;
-        item.map(|item| attr_s(&item, "user_id")).transpose()
+        item.map(|item| attr_s(&item, "user_id").map(UserId::from_stored))
+            .transpose()
     }
 
     /// The (id, username) holding `username` (1 GetItem on the claim).
     pub async fn user_by_username(
         &self,
         username: &Username,
-    ) -> Result<Option<(String, String)>, StoreError> {
+    ) -> Result<Option<(UserId, Username)>, StoreError> {
         let item = self
             .get(keys::username_claim(username), keys::CLAIM)
             .await?;
-        item.map(|item| Ok((attr_s(&item, "user_id")?, attr_s(&item, "username")?)))
-            .transpose()
+        item.map(|item| {
+            Ok((
+                UserId::from_stored(attr_s(&item, "user_id")?),
+                Username::from_stored(attr_s(&item, "username")?),
+            ))
+        })
+        .transpose()
     }
 
     /// Sets a new password hash and consumes the reset code, in one
     /// `TransactWriteItems` (1 request).
     pub async fn reset_password(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         password_hash: &str,
         code: CodeToConsume<'_>,
     ) -> Result<(), CreateUserError> {
         use AccountCondition::*;
         let update = Update::builder()
             .table_name(&self.table)
-            .key(keys::PK, s(&keys::user(user_id)))
+            .key(keys::PK, s(keys::user(user_id)))
             .key(keys::SK, s(keys::PROFILE))
             .update_expression("SET password_hash = :h")
             .condition_expression("attribute_exists(PK)")
@@ -222,16 +226,16 @@ impl Store {
     /// their profile, my edge to them, my outgoing and my incoming request.
     pub async fn relationship(
         &self,
-        me: &str,
-        other: &str,
+        me: &UserId,
+        other: &UserId,
     ) -> Result<(Option<super::UserRecord>, Relationship), StoreError> {
         let mine = keys::user(me);
         let items = self
             .batch_get(vec![
                 key(keys::user(other), keys::PROFILE),
-                key(mine.clone(), &keys::connection(other)),
-                key(mine.clone(), &keys::request_out(other)),
-                key(mine, &keys::request_in(other)),
+                key(mine.clone(), keys::connection(other)),
+                key(mine.clone(), keys::request_out(other)),
+                key(mine, keys::request_in(other)),
             ])
             .await?;
         let mut profile = None;
@@ -261,8 +265,8 @@ impl Store {
     /// Several profiles by id, in one BatchGetItem.
     pub async fn users(
         &self,
-        ids: &[&str],
-    ) -> Result<HashMap<String, super::UserRecord>, StoreError> {
+        ids: &[&UserId],
+    ) -> Result<HashMap<UserId, super::UserRecord>, StoreError> {
         let wanted = ids
             .iter()
             .map(|id| key(keys::user(id), keys::PROFILE))
@@ -275,7 +279,7 @@ impl Store {
     }
 
     /// The counters on a profile (1 GetItem).
-    pub async fn counts(&self, user_id: &str) -> Result<Counts, StoreError> {
+    pub async fn counts(&self, user_id: &UserId) -> Result<Counts, StoreError> {
         let item = self
             .get(keys::user(user_id), keys::PROFILE)
             .await?

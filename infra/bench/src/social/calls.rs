@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use serde_json::{Value, json};
 use shared::domain::Timestamp;
-use shared::domain::session::new_id;
+use shared::domain::ids::FamilyId;
 
 use super::seed::{CONNECTIONS, Seeded};
 use crate::Gateway;
@@ -116,10 +116,11 @@ fn accept(gateway: &Gateway, seeded: &Seeded, accepts: usize) -> Call {
         .friends
         .iter()
         .map(|friend| {
-            let token = gateway
-                .app
-                .keys
-                .issue_access(&friend.id, &new_id(), Timestamp::now());
+            let token =
+                gateway
+                    .app
+                    .keys
+                    .issue_access(&friend.id, &FamilyId::new(), Timestamp::now());
             Request::post(path.clone(), &token, json!({}))
         })
         .collect();

@@ -37,7 +37,7 @@ pub struct Options {
 
 /// The reader signs in through the API, as a person would.
 async fn sign_in(gateway: &Gateway, reader: &UserRecord) -> String {
-    let login = json!({ "login": reader.username, "password": PASSWORD });
+    let login = json!({ "login": reader.username.as_str(), "password": PASSWORD });
     let url = format!("{}/api/auth/login", gateway.base);
     let (_, session) = timed(gateway.client.post(url).json(&login)).await;
     let token = session["access_token"].as_str().expect("access token");

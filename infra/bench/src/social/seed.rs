@@ -12,11 +12,11 @@ use std::time::Instant;
 
 use shared::App;
 use shared::domain::Timestamp;
-use shared::domain::account::{Email, Password};
+use shared::domain::account::{Email, Password, Username};
+use shared::domain::ids::{PostId, TagId, UserId};
 use shared::domain::one_time_code::{self, CODE_TTL_SECONDS, CodePurpose};
-use shared::domain::session::new_id;
-use shared::domain::social::{Audience, TagColor};
-use shared::fanout;
+use shared::domain::social::{Audience, TagColor, TagName};
+use shared::service::fanout;
 use shared::store::{CodeToConsume, CountInWindow, Edge, PostRecord, TagRecord, UserRecord};
 
 use crate::PASSWORD;
@@ -72,9 +72,9 @@ async fn create_user(app: &App, username: String, password_hash: String) -> User
         .await
         .expect("put code");
     let user = UserRecord {
-        id: new_id(),
-        username,
-        email: email.as_str().to_owned(),
+        id: UserId::new(),
+        username: Username::parse(&username).expect("username"),
+        email: email.clone(),
         password_hash,
         created_at: now,
     };
@@ -90,7 +90,7 @@ async fn create_user(app: &App, username: String, password_hash: String) -> User
             // Seeded directly: counted in a window of its own, never full.
             CountInWindow {
                 rule: "register-seeded",
-                subject: &user.id,
+                subject: user.id.as_str(),
                 window_start: 0,
                 expires_at: now.plus_seconds(600),
                 max: u32::MAX,
@@ -101,28 +101,25 @@ async fn create_user(app: &App, username: String, password_hash: String) -> User
     user
 }
 
-async fn create_tag(app: &App, owner: &str, name: &str, color: TagColor) -> String {
+async fn create_tag(app: &App, owner: &UserId, name: &str, color: TagColor) -> TagId {
     let tag = TagRecord {
-        id: new_id(),
-        name: name.to_owned(),
+        id: TagId::new(),
+        name: TagName::parse(name).expect("tag name"),
         color,
         created_at: Timestamp::now(),
     };
-    app.store
-        .create_tag(owner, &tag, &name.to_lowercase())
-        .await
-        .expect("create tag");
+    app.store.create_tag(owner, &tag).await.expect("create tag");
     tag.id
 }
 
 fn post(
     author: &UserRecord,
     audience: Audience,
-    tag_ids: Vec<String>,
+    tag_ids: Vec<TagId>,
     content: String,
 ) -> PostRecord {
     PostRecord {
-        id: new_id(),
+        id: PostId::new(),
         author_id: author.id.clone(),
         author_username: author.username.clone(),
         content,
@@ -156,12 +153,12 @@ fn step(clock: &Instant, done: &str) {
 
 /// The tags the reader keeps on their connections.
 pub struct ReaderTags {
-    pub family: String,
+    pub family: TagId,
     /// On every third connection: the tag the filtered feed is measured with.
-    pub work: String,
+    pub work: TagId,
     /// How many connections carry `work`.
     pub work_people: usize,
-    pub close_friends: String,
+    pub close_friends: TagId,
 }
 
 /// What was seeded.
@@ -227,7 +224,7 @@ async fn tag(app: &App, reader: &UserRecord, friends: &[UserRecord]) -> ReaderTa
     };
     each(friends.iter().cloned().enumerate(), |(i, friend)| {
         let (app, reader) = (app.clone(), reader.clone());
-        let chosen: Vec<String> = [
+        let chosen: Vec<TagId> = [
             (i % 10 == 0, &tags.family),
             (works(i), &tags.work),
             (i % 4 == 1, &tags.close_friends),

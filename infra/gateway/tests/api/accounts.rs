@@ -405,8 +405,8 @@ async fn bad_tokens_are_refused() {
     ann.sign_up().await;
     let good = ann.token.clone().unwrap();
     let expired = stack.app.keys.issue_access(
-        &ann.id,
-        "01J00000000000000000000000",
+        &ann.user_id(),
+        &shared::domain::ids::FamilyId::new(),
         shared::domain::Timestamp::now().plus_seconds(-3600),
     );
     let foreign = shared::auth::Keys::new(
@@ -414,8 +414,8 @@ async fn bad_tokens_are_refused() {
         std::time::Duration::from_secs(900),
     )
     .issue_access(
-        &ann.id,
-        "01J00000000000000000000000",
+        &ann.user_id(),
+        &shared::domain::ids::FamilyId::new(),
         shared::domain::Timestamp::now(),
     );
     for token in [

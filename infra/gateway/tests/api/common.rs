@@ -227,6 +227,13 @@ pub struct Person {
     pub id: String,
 }
 
+impl Person {
+    /// Their id, typed, for calls on the store.
+    pub fn user_id(&self) -> shared::domain::ids::UserId {
+        shared::domain::ids::UserId::parse(&self.id).expect("a signed-up person's id")
+    }
+}
+
 /// An HTTP client whose requests come from `ip`.
 fn client_from(ip: IpAddr) -> reqwest::Client {
     reqwest::Client::builder()

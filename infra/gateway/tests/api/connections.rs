@@ -5,6 +5,7 @@ use crate::common::*;
 use crate::social_common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use shared::domain::ids::UserId;
 
 #[tokio::test]
 async fn two_people_find_each_other_and_connect() {
@@ -409,16 +410,22 @@ async fn parallel_accepts_never_pass_the_cap_and_counts_equal_edges() {
     let list = ann.get("/api/connections").await;
     assert_eq!(list.body["count"], 3);
     assert_eq!(
-        stack.app.store.counts(&ann.id).await.unwrap().connections,
+        stack
+            .app
+            .store
+            .counts(&ann.user_id())
+            .await
+            .unwrap()
+            .connections,
         3
     );
     for connection in list.body["connections"].as_array().unwrap() {
-        let other = connection["user"]["id"].as_str().unwrap();
+        let other = &UserId::parse(connection["user"]["id"].as_str().unwrap()).unwrap();
         assert!(
             stack
                 .app
                 .store
-                .edge(other, &ann.id)
+                .edge(other, &ann.user_id())
                 .await
                 .unwrap()
                 .is_some()
@@ -450,8 +457,8 @@ async fn accept_racing_cancel_and_disconnect_racing_request_stay_consistent() {
         );
         let connected = accept.status == StatusCode::OK;
         let counts = (
-            stack.app.store.counts(&ann.id).await.unwrap(),
-            stack.app.store.counts(&bob.id).await.unwrap(),
+            stack.app.store.counts(&ann.user_id()).await.unwrap(),
+            stack.app.store.counts(&bob.user_id()).await.unwrap(),
         );
         assert_eq!(counts.0.connections, u32::from(connected));
         assert_eq!(counts.1.connections, u32::from(connected));
@@ -467,28 +474,46 @@ async fn accept_racing_cancel_and_disconnect_racing_request_stay_consistent() {
                 stack
                     .app
                     .store
-                    .edge(&ann.id, &bob.id)
+                    .edge(&ann.user_id(), &bob.user_id())
                     .await
                     .unwrap()
                     .is_some(),
                 stack
                     .app
                     .store
-                    .edge(&bob.id, &ann.id)
+                    .edge(&bob.user_id(), &ann.user_id())
                     .await
                     .unwrap()
                     .is_some(),
             );
             assert_eq!(edges, (false, false));
             assert_eq!(
-                stack.app.store.counts(&ann.id).await.unwrap().connections,
+                stack
+                    .app
+                    .store
+                    .counts(&ann.user_id())
+                    .await
+                    .unwrap()
+                    .connections,
                 0
             );
             assert_eq!(
-                stack.app.store.counts(&bob.id).await.unwrap().connections,
+                stack
+                    .app
+                    .store
+                    .counts(&bob.user_id())
+                    .await
+                    .unwrap()
+                    .connections,
                 0
             );
-            let pending = stack.app.store.counts(&bob.id).await.unwrap().pending_out;
+            let pending = stack
+                .app
+                .store
+                .counts(&bob.user_id())
+                .await
+                .unwrap()
+                .pending_out;
             assert_eq!(
                 pending,
                 u32::from(request.status == StatusCode::CREATED),

@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, KeysAndAttributes, Put, PutRequest, TransactWriteItem, WriteRequest,
 };
 use shared::domain::Timestamp;
-use shared::domain::session::new_id;
+use shared::domain::ids::{PostId, UserId};
 use shared::domain::social::Audience;
 use shared::store::PostRecord;
 use std::collections::HashMap;
@@ -107,11 +107,11 @@ async fn the_engine_refuses_what_dynamodb_refuses() {
     assert_eq!(verdict(put.send().await), invalid);
 }
 
-fn post_by(author: &str, n: usize) -> PostRecord {
+fn post_by(author: &UserId, n: usize) -> PostRecord {
     PostRecord {
-        id: new_id(),
-        author_id: author.to_owned(),
-        author_username: "limits".into(),
+        id: PostId::new(),
+        author_id: author.clone(),
+        author_username: shared::domain::account::Username::parse("limits").unwrap(),
         content: format!("post {n}"),
         audience: Audience::Connections,
         tag_ids: vec![],
@@ -126,7 +126,7 @@ async fn the_store_splits_batches_at_the_limits() {
     let store = &stack.app.store;
 
     // 60 feed entries: three BatchWriteItem calls of at most 25.
-    let (viewer, author) = (new_id(), new_id());
+    let (viewer, author) = (UserId::new(), UserId::new());
     let posts: Vec<PostRecord> = (0..60).map(|n| post_by(&author, n)).collect();
     store.add_feed_entries(&viewer, &posts).await.unwrap();
     assert_eq!(
@@ -140,10 +140,11 @@ async fn the_store_splits_batches_at_the_limits() {
     ann.sign_up().await;
     let mut bob = stack.person();
     bob.sign_up().await;
-    let strangers: Vec<String> = (0..248).map(|_| new_id()).collect();
-    let mut ids: Vec<&str> = strangers.iter().map(String::as_str).collect();
-    ids.insert(17, &ann.id);
-    ids.insert(170, &bob.id);
+    let strangers: Vec<UserId> = (0..248).map(|_| UserId::new()).collect();
+    let mut ids: Vec<&UserId> = strangers.iter().collect();
+    let (ann_id, bob_id) = (ann.user_id(), bob.user_id());
+    ids.insert(17, &ann_id);
+    ids.insert(170, &bob_id);
     let found = store.users(&ids).await.unwrap();
     let mut names: Vec<&str> = found.values().map(|u| u.username.as_str()).collect();
     names.sort_unstable();

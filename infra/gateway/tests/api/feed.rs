@@ -99,19 +99,19 @@ async fn the_tag_filter_narrows_the_feed_to_tagged_people() {
 /// need many people and only use them as others' connections.
 async fn seeded_person(stack: &Stack) -> shared::store::UserRecord {
     use shared::domain::Timestamp;
-    use shared::domain::account::Email;
+    use shared::domain::account::{Email, Username};
+    use shared::domain::ids::UserId;
     use shared::domain::one_time_code::{CodePurpose, hash_code};
-    use shared::domain::session::new_id;
     use shared::store::{CodeToConsume, CountInWindow, UserRecord};
     let suffix = unique();
     let user = UserRecord {
-        id: new_id(),
-        username: format!("s_{suffix}"),
-        email: format!("seeded-{suffix}@example.com"),
+        id: UserId::new(),
+        username: Username::parse(&format!("s_{suffix}")).unwrap(),
+        email: Email::parse(&format!("seeded-{suffix}@example.com")).unwrap(),
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2VlZGVkc2VlZGVk$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
         created_at: Timestamp::now(),
     };
-    let email = Email::parse(&user.email).unwrap();
+    let email = user.email.clone();
     let store = &stack.app.store;
     let hash = hash_code(
         stack.app.keys.code_key(),
@@ -137,7 +137,7 @@ async fn seeded_person(stack: &Stack) -> shared::store::UserRecord {
     // Seeded directly: counted in a window of its own, never full.
     let count = CountInWindow {
         rule: "register-seeded",
-        subject: &user.id,
+        subject: user.id.as_str(),
         window_start: 0,
         expires_at: Timestamp::now().plus_seconds(600),
         max: u32::MAX,
@@ -151,7 +151,7 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
     use shared::domain::Timestamp;
     let stack = Stack::start().await;
     let ann = signed_up(&stack).await;
-    let me = stack.app.store.user(&ann.id).await.unwrap().unwrap();
+    let me = stack.app.store.user(&ann.user_id()).await.unwrap().unwrap();
     // Ann has 100 connections, each with posts in her feed.
     for i in 0..100 {
         let other = seeded_person(&stack).await;
@@ -169,7 +169,7 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
             .unwrap();
         if i % 10 == 0 {
             let post = shared::store::PostRecord {
-                id: shared::domain::session::new_id(),
+                id: shared::domain::ids::PostId::new(),
                 author_id: other.id.clone(),
                 author_username: other.username.clone(),
                 content: format!("news {i}"),
@@ -234,13 +234,16 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
     // At most 100 pending outgoing requests: Dan asks 100 of Ann's connections
     // (through the store, to keep the test quick), then once more through the API.
     let dan = signed_up(&stack).await;
-    let dan_record = stack.app.store.user(&dan.id).await.unwrap().unwrap();
+    let dan_record = stack.app.store.user(&dan.user_id()).await.unwrap().unwrap();
     let connections = ann.get("/api/connections").await;
     for connection in connections.body["connections"].as_array().unwrap() {
         let other = stack
             .app
             .store
-            .user(connection["user"]["id"].as_str().unwrap())
+            .user(
+                &shared::domain::ids::UserId::parse(connection["user"]["id"].as_str().unwrap())
+                    .unwrap(),
+            )
             .await
             .unwrap()
             .unwrap();
@@ -259,7 +262,13 @@ async fn dynamodb_requests_per_call_stay_within_the_bounds() {
         (StatusCode::CONFLICT, "too_many_pending_requests")
     );
     assert_eq!(
-        stack.app.store.counts(&dan.id).await.unwrap().pending_out,
+        stack
+            .app
+            .store
+            .counts(&dan.user_id())
+            .await
+            .unwrap()
+            .pending_out,
         100
     );
     // Disconnecting: one TransactWriteItems, then the two prunes (Query each) at once.

@@ -6,8 +6,9 @@
 //! Keeping feeds close to that rule is what keeps feed pages full in two
 //! requests. A failure here is logged and leaves correctness intact.
 
+use crate::domain::ids::{PostId, TagId, UserId};
 use crate::domain::social::{Audience, can_see};
-use crate::store::{PostRecord, Store, StoreError};
+use crate::store::{Edge, PostRecord, Store, StoreError};
 
 /// How many of an author's most recent posts a backfill considers.
 pub const BACKFILL_POSTS: usize = 100;
@@ -15,7 +16,7 @@ pub const BACKFILL_POSTS: usize = 100;
 /// Who gets a new post in their feed: every connection for `connections`,
 /// the connections tagged with one of its tags for `tags`, nobody for
 /// `private` (the author's own feed entry is always written).
-pub fn recipients(post: &PostRecord, connections: &[crate::store::Edge]) -> Vec<String> {
+pub fn recipients(post: &PostRecord, connections: &[Edge]) -> Vec<UserId> {
     connections
         .iter()
         .filter(|edge| match post.audience {
@@ -31,9 +32,9 @@ pub fn recipients(post: &PostRecord, connections: &[crate::store::Edge]) -> Vec<
 /// or after `author` tagged them): 1 Query + BatchWriteItem per 25, 2 deep.
 pub async fn backfill(
     store: &Store,
-    viewer: &str,
-    author: &str,
-    author_tags_on_viewer: &[String],
+    viewer: &UserId,
+    author: &UserId,
+    author_tags_on_viewer: &[TagId],
 ) -> Result<usize, StoreError> {
     let posts = posts_to_backfill(store, viewer, author, author_tags_on_viewer).await;
     give(store, viewer, posts).await
@@ -45,9 +46,9 @@ pub async fn backfill(
 /// the change has committed: one round trip less.
 pub async fn posts_to_backfill(
     store: &Store,
-    viewer: &str,
-    author: &str,
-    author_tags_on_viewer: &[String],
+    viewer: &UserId,
+    author: &UserId,
+    author_tags_on_viewer: &[TagId],
 ) -> Result<Vec<PostRecord>, StoreError> {
     let page = store
         .posts_by_author(author, None, BACKFILL_POSTS, Some(author_tags_on_viewer))
@@ -70,7 +71,7 @@ pub async fn posts_to_backfill(
 /// The write half of [`backfill`]: BatchWriteItem per 25, all at once.
 pub async fn give(
     store: &Store,
-    viewer: &str,
+    viewer: &UserId,
     posts: Result<Vec<PostRecord>, StoreError>,
 ) -> Result<usize, StoreError> {
     let posts = posts?;
@@ -83,9 +84,9 @@ pub async fn give(
 /// current tags on them). 1 Query + BatchWriteItem per 25, 2 deep.
 pub async fn prune(
     store: &Store,
-    viewer: &str,
-    author: &str,
-    now_tags: Option<&[String]>,
+    viewer: &UserId,
+    author: &UserId,
+    now_tags: Option<&[TagId]>,
 ) -> Result<usize, StoreError> {
     let stale = stale_entries(store, viewer, author, now_tags).await;
     take_away(store, viewer, stale).await
@@ -95,10 +96,10 @@ pub async fn prune(
 /// `viewer`'s feed that the rule no longer lets them see.
 pub async fn stale_entries(
     store: &Store,
-    viewer: &str,
-    author: &str,
-    now_tags: Option<&[String]>,
-) -> Result<Vec<String>, StoreError> {
+    viewer: &UserId,
+    author: &UserId,
+    now_tags: Option<&[TagId]>,
+) -> Result<Vec<PostId>, StoreError> {
     Ok(store
         .feed_entries_by(viewer, author)
         .await?
@@ -111,8 +112,8 @@ pub async fn stale_entries(
 /// The write half of [`prune`]: BatchWriteItem per 25, all at once.
 pub async fn take_away(
     store: &Store,
-    viewer: &str,
-    stale: Result<Vec<String>, StoreError>,
+    viewer: &UserId,
+    stale: Result<Vec<PostId>, StoreError>,
 ) -> Result<usize, StoreError> {
     let stale = stale?;
     store.remove_entries_from_feed(viewer, &stale).await?;
@@ -124,13 +125,13 @@ pub async fn take_away(
 /// at once.
 pub async fn stale_entries_of(
     store: &Store,
-    author: &str,
-    viewers: &[(&str, Vec<String>)],
-) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+    author: &UserId,
+    viewers: &[(&UserId, Vec<TagId>)],
+) -> Result<Vec<(UserId, Vec<PostId>)>, StoreError> {
     use futures::{StreamExt, TryStreamExt};
-    let viewers: Vec<(String, Vec<String>)> = viewers
+    let viewers: Vec<(UserId, Vec<TagId>)> = viewers
         .iter()
-        .map(|(viewer, tags)| ((*viewer).to_owned(), tags.clone()))
+        .map(|(viewer, tags)| ((*viewer).clone(), tags.clone()))
         .collect();
     futures::stream::iter(viewers)
         .map(|(viewer, now_tags)| async move {
@@ -146,7 +147,7 @@ pub async fn stale_entries_of(
 /// per viewer.
 pub async fn take_away_all(
     store: &Store,
-    stale: Result<Vec<(String, Vec<String>)>, StoreError>,
+    stale: Result<Vec<(UserId, Vec<PostId>)>, StoreError>,
 ) -> Result<usize, StoreError> {
     use futures::{StreamExt, TryStreamExt};
     let counts: Vec<usize> = futures::stream::iter(stale?)
@@ -155,6 +156,20 @@ pub async fn take_away_all(
         .try_collect()
         .await?;
     Ok(counts.into_iter().sum())
+}
+
+/// Removes a deleted post's entries from its author's feed and from every
+/// connection's (1 Query of the connections, then BatchWriteItem per 25, all
+/// at once). Reads already skip a deleted post; this keeps pages full.
+pub async fn withdraw(store: &Store, author: &UserId, post_id: &PostId) -> Result<(), StoreError> {
+    let mut viewers: Vec<UserId> = store
+        .connections(author)
+        .await?
+        .into_iter()
+        .map(|edge| edge.other_id)
+        .collect();
+    viewers.push(author.clone());
+    store.remove_feed_entries(post_id, &viewers).await
 }
 
 /// Runs a follow-up whose failure must not fail the request that committed

@@ -1,0 +1,3 @@
+fn main() {
+    println!("{}", health_function::document().to_pretty_json().unwrap());
+}

@@ -1,0 +1,43 @@
+//! The use cases: what a person can do, each one function that takes the
+//! [`App`](crate::App) and the caller, applies the domain's rules, makes the
+//! store calls (as few round trips as the rule allows) and returns domain
+//! values. Handlers only extract the request, call one of these, and turn the
+//! result into a response; errors reach the client through
+//! [`ApiError`](crate::ApiError)'s `From` impls.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`accounts`] | the sign-in rule |
+//! | [`graph`] | requests, connections and the tags on them |
+//! | [`people`] | finding people, how one relates to them |
+//! | [`tags`] | a person's own tags |
+//! | [`posts`] | writing, editing, deleting, reading one post |
+//! | [`reading`] | the feed, a person's posts, one's own posts |
+//! | [`fanout`] | feed upkeep after a write or a change of the graph |
+
+pub mod accounts;
+pub mod fanout;
+pub mod graph;
+pub mod people;
+pub mod posts;
+pub mod reading;
+pub mod tags;
+
+/// A page of a list and the cursor of the next one.
+#[derive(Debug)]
+pub struct Listing<T> {
+    /// Newest first.
+    pub items: Vec<T>,
+    /// Pass as `?cursor=` for the next page; `None` at the end.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Listing<T> {
+    /// An empty list.
+    pub fn empty() -> Self {
+        Self {
+            items: Vec::new(),
+            next_cursor: None,
+        }
+    }
+}
