@@ -12,7 +12,10 @@ use serde::Serialize;
 use crate::domain::ValidationError;
 use crate::domain::social::UnknownTag;
 use crate::email::EmailError;
-use crate::store::{AcceptError, CreateTagError, RequestError, StoreError, UpdateTagError};
+use crate::service::codes::CodeRefused;
+use crate::store::{
+    AcceptError, CreateTagError, CreateUserError, RequestError, StoreError, UpdateTagError,
+};
 
 /// An error response.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -182,6 +185,51 @@ impl From<ValidationError> for ApiError {
 impl From<UnknownTag> for ApiError {
     fn from(_: UnknownTag) -> Self {
         Self::not_found("tag_not_found", "One of these tags does not exist.")
+    }
+}
+
+impl From<CodeRefused> for ApiError {
+    fn from(refused: CodeRefused) -> Self {
+        match refused {
+            CodeRefused::Malformed => Self::bad_request(
+                "invalid_code",
+                "Field `code`: enter the six digits from the email.",
+            ),
+            CodeRefused::Wrong { tries_left: 0 } => Self::bad_request(
+                "invalid_code",
+                "That code is not right, and it has now been used up. Ask for a new code.",
+            ),
+            CodeRefused::Wrong { tries_left } => Self::bad_request(
+                "invalid_code",
+                format!("That code is not right. Check the latest email; {tries_left} tries left."),
+            ),
+            CodeRefused::ExpiredOrMissing => Self::bad_request(
+                "code_expired",
+                "This code has expired or was replaced by a newer one. Ask for a new code.",
+            ),
+            CodeRefused::Exhausted => Self::bad_request(
+                "code_exhausted",
+                "This code was entered wrongly too many times. Ask for a new code.",
+            ),
+        }
+    }
+}
+
+impl From<CreateUserError> for ApiError {
+    fn from(error: CreateUserError) -> Self {
+        match error {
+            CreateUserError::LimitReached { retry_after } => Self::rate_limited(retry_after),
+            CreateUserError::EmailTaken => Self::conflict(
+                "email_taken",
+                "This email address already has an account. Sign in instead, or reset your password.",
+            ),
+            CreateUserError::UsernameTaken => Self::conflict(
+                "username_taken",
+                "This username is taken. Please choose another; your code still works.",
+            ),
+            CreateUserError::CodeGone => CodeRefused::ExpiredOrMissing.into(),
+            CreateUserError::Store(error) => error.into(),
+        }
     }
 }
 

@@ -81,18 +81,17 @@ pub async fn ensure_not_exhausted(
 }
 
 /// The current window of `rule` for `subject`, for a store write that counts
-/// itself in it atomically, and the seconds until the window ends (the
-/// `Retry-After` when it is full).
-pub fn count_with_write<'a>(rule: Rule, subject: &'a str) -> (CountInWindow<'a>, u64) {
-    let (start, retry_after) = window(rule.limit, Timestamp::now());
-    let count = CountInWindow {
+/// itself in it atomically (a full window is refused with the seconds until
+/// it ends: see `CreateUserError::LimitReached`).
+pub fn count_with_write<'a>(rule: Rule, subject: &'a str) -> CountInWindow<'a> {
+    let (start, _) = window(rule.limit, Timestamp::now());
+    CountInWindow {
         rule: rule.name,
         subject,
         window_start: start,
         expires_at: Timestamp(start + rule.limit.window.as_secs() as i64),
         max: rule.limit.max,
-    };
-    (count, retry_after)
+    }
 }
 
 #[cfg(test)]

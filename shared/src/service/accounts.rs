@@ -1,17 +1,112 @@
-//! Accounts: the sign-in rule.
+//! Accounts: a sign-up code, registration, sign-in, a password reset, and
+//! one's own account. No answer tells whether an address has an account.
 
 use axum::http::StatusCode;
 
-use crate::auth::verify_password;
+use crate::auth::{hash_password, verify_password};
 use crate::config::RateLimit;
-use crate::domain::account::Login;
+use crate::domain::Timestamp;
+use crate::domain::account::{Email, Login, PASSWORD_MAX_LEN, Password, Username};
+use crate::domain::ids::UserId;
+use crate::domain::one_time_code::CodePurpose;
+use crate::email::Email as Message;
 use crate::rate_limit::{self, Rule};
+use crate::service::codes::{self, CodeRefused};
 use crate::store::UserRecord;
 use crate::{ApiError, App};
+
+/// Longest sign-in identifier read (an email address at most).
+pub const LOGIN_MAX_LEN: usize = 254;
 
 /// A rate-limit rule of the accounts' use cases.
 pub fn rule(name: &'static str, limit: RateLimit) -> Rule {
     Rule { name, limit }
+}
+
+/// Sends a sign-up code to `email`, or, if the address has an account
+/// already, an email saying so: the answer is the same either way. Counted
+/// per client address and per email address.
+pub async fn request_sign_up_code(
+    app: &App,
+    client_ip: &str,
+    email: &str,
+) -> Result<Email, ApiError> {
+    let email = Email::parse(email)?;
+    let limits = app.config.rate_limits;
+    rate_limit::count(&app.store, rule("code-ip", limits.code_per_ip), client_ip).await?;
+    rate_limit::count(
+        &app.store,
+        rule("code-email", limits.code_per_email),
+        email.as_str(),
+    )
+    .await?;
+    if app.store.user_id_by_email(&email).await?.is_some() {
+        app.mailer
+            .send(email.as_str(), Message::already_registered())
+            .await?;
+    } else {
+        codes::send(app, CodePurpose::Register, &email).await?;
+    }
+    Ok(email)
+}
+
+/// What a registration gives.
+pub struct NewAccount<'a> {
+    /// The address the code was sent to.
+    pub email: &'a str,
+    /// The username chosen.
+    pub username: &'a str,
+    /// The password chosen.
+    pub password: &'a str,
+    /// The code from the email.
+    pub code: &'a str,
+}
+
+/// Creates the account and consumes the code in one transaction, counted
+/// against the client address's registrations.
+pub async fn register(
+    app: &App,
+    client_ip: &str,
+    account: NewAccount<'_>,
+) -> Result<UserRecord, ApiError> {
+    let email = Email::parse(account.email)?;
+    let username = Username::parse(account.username)?;
+    let code = codes::well_formed(account.code)?;
+    let password = Password::parse(
+        "password",
+        account.password,
+        &[email.as_str(), username.as_str()],
+    )?;
+    // The limit counts accounts created, not attempts: a mistyped code must
+    // not lock a person out for an hour, and code guessing is already capped
+    // by the code's own five tries.
+    let registrations = rule("register-ip", app.config.rate_limits.register_per_ip);
+    // A cheap early answer that spares the password hash; the registration
+    // itself is counted inside its own transaction (`create_user`), so a
+    // burst from one address cannot all pass this check together.
+    rate_limit::ensure_not_exhausted(&app.store, registrations, client_ip).await?;
+    let count = rate_limit::count_with_write(registrations, client_ip);
+
+    let code = codes::check(app, CodePurpose::Register, &email, code).await?;
+    let user = UserRecord {
+        id: UserId::new(),
+        username,
+        email: email.clone(),
+        password_hash: hash(password).await?,
+        created_at: Timestamp::now(),
+    };
+    app.store
+        .create_user(&user, code.to_consume(), count)
+        .await?;
+    tracing::info!(user_id = %user.id, "account created");
+    Ok(user)
+}
+
+async fn hash(password: Password) -> Result<String, ApiError> {
+    hash_password(password).await.map_err(|error| {
+        tracing::error!(%error, "hashing failed");
+        ApiError::internal()
+    })
 }
 
 /// Who `login` (an email address or a username) and `password` sign in as.
@@ -27,6 +122,18 @@ pub async fn sign_in(
     login: &str,
     password: String,
 ) -> Result<UserRecord, ApiError> {
+    if login.chars().count() > LOGIN_MAX_LEN {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            format!("Field `login`: at most {LOGIN_MAX_LEN} characters."),
+        ));
+    }
+    if password.chars().count() > PASSWORD_MAX_LEN {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            format!("Field `password`: at most {PASSWORD_MAX_LEN} characters."),
+        ));
+    }
     let limits = app.config.rate_limits;
     rate_limit::count(&app.store, rule("login-ip", limits.login_per_ip), client_ip).await?;
 
@@ -61,4 +168,68 @@ pub async fn sign_in(
         rate_limit::give_back(&app.store, failures, user.id.as_str(), taken).await?;
     }
     Ok(user)
+}
+
+/// Sends a reset code if `email` has an account, and a notice if not: the
+/// answer is the same either way. Counted per client address and per email
+/// address.
+pub async fn request_password_reset(
+    app: &App,
+    client_ip: &str,
+    email: &str,
+) -> Result<Email, ApiError> {
+    let email = Email::parse(email)?;
+    let limits = app.config.rate_limits;
+    rate_limit::count(&app.store, rule("code-ip", limits.code_per_ip), client_ip).await?;
+    rate_limit::count(
+        &app.store,
+        rule("reset-email", limits.reset_per_email),
+        email.as_str(),
+    )
+    .await?;
+    if app.store.user_id_by_email(&email).await?.is_some() {
+        codes::send(app, CodePurpose::PasswordReset, &email).await?;
+    } else {
+        app.mailer
+            .send(email.as_str(), Message::no_account())
+            .await?;
+    }
+    Ok(email)
+}
+
+/// Sets a new password with the emailed code, consuming it in the same
+/// transaction; every session of the account ends.
+pub async fn reset_password(
+    app: &App,
+    email: &str,
+    code: &str,
+    new_password: &str,
+) -> Result<(), ApiError> {
+    let email = Email::parse(email)?;
+    let code = codes::well_formed(code)?;
+    // Same answer as for a wrong or missing code: nothing to enumerate.
+    let gone = || ApiError::from(CodeRefused::ExpiredOrMissing);
+    let user_id = app.store.user_id_by_email(&email).await?.ok_or_else(gone)?;
+    let user = app.store.user(&user_id).await?.ok_or_else(gone)?;
+    let password = Password::parse(
+        "new_password",
+        new_password,
+        &[email.as_str(), user.username.as_str()],
+    )?;
+    let code = codes::check(app, CodePurpose::PasswordReset, &email, code).await?;
+    let password_hash = hash(password).await?;
+    app.store
+        .reset_password(&user_id, &password_hash, code.to_consume())
+        .await?;
+    let revoked = app.store.delete_all_sessions(&user_id).await?;
+    tracing::info!(user_id = %user_id, revoked, "password reset");
+    Ok(())
+}
+
+/// The signed-in person's own account (1 GetItem).
+pub async fn account(app: &App, me: &UserId) -> Result<UserRecord, ApiError> {
+    app.store
+        .user(me)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)
 }

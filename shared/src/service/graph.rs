@@ -6,7 +6,7 @@ use crate::domain::Timestamp;
 use crate::domain::ids::{TagId, UserId};
 use crate::domain::social::{Audience, MAX_TAGS, RequestedTags};
 use crate::service::fanout;
-use crate::store::{Edge, PendingRequest, RequestError, UserRecord};
+use crate::store::{Edge, EdgeOf, PendingRequest, RequestError, UserRecord};
 use crate::{ApiError, App};
 
 /// What asking someone to connect did.
@@ -150,7 +150,7 @@ pub async fn set_tags(
         .ids()?;
     let before = app
         .store
-        .edge(me, other)
+        .edge(EdgeOf { owner: me, other })
         .await?
         .ok_or_else(ApiError::connection_not_found)?;
     let gained = tag_ids.iter().any(|t| !before.tag_ids.contains(t));

@@ -7,7 +7,9 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`accounts`] | the sign-in rule |
+//! | [`accounts`] | sign-up codes, registration, sign-in, password reset, one's account |
+//! | [`codes`] | one-time codes: sent, checked, consumed with the write they allow |
+//! | [`sessions`] | session families: opened, refreshed (rotated), ended |
 //! | [`graph`] | requests, connections and the tags on them |
 //! | [`people`] | finding people, how one relates to them |
 //! | [`tags`] | a person's own tags |
@@ -16,11 +18,13 @@
 //! | [`fanout`] | feed upkeep after a write or a change of the graph |
 
 pub mod accounts;
+pub mod codes;
 pub mod fanout;
 pub mod graph;
 pub mod people;
 pub mod posts;
 pub mod reading;
+pub mod sessions;
 pub mod tags;
 
 /// A page of a list and the cursor of the next one.

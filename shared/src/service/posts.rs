@@ -4,7 +4,7 @@ use crate::domain::Timestamp;
 use crate::domain::ids::{PostId, UserId};
 use crate::domain::social::{Audience, RequestedTags, can_see, post_content, post_tags};
 use crate::service::{fanout, tags};
-use crate::store::PostRecord;
+use crate::store::{EdgeOf, PostRecord};
 use crate::{ApiError, App};
 
 /// Writes a post for `audience` and puts it in the feeds of the people it is
@@ -49,7 +49,12 @@ pub async fn visible(app: &App, me: &UserId, id: &PostId) -> Result<PostRecord, 
     let edge = if post.author_id == *me || post.audience == Audience::Private {
         None
     } else {
-        app.store.edge(&post.author_id, me).await?
+        app.store
+            .edge(EdgeOf {
+                owner: &post.author_id,
+                other: me,
+            })
+            .await?
     };
     let edge_tags = edge.as_ref().map(|e| e.tag_ids.as_slice());
     match can_see(me, &post.author_id, post.audience, &post.tag_ids, edge_tags) {

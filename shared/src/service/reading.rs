@@ -7,7 +7,7 @@ use std::future::Future;
 use super::Listing;
 use crate::domain::ids::{PostId, UserId, strings};
 use crate::domain::social::{Pager, RequestedTags, can_see};
-use crate::store::{PostRecord, StoreError};
+use crate::store::{EdgeOf, PostRecord, StoreError};
 use crate::{ApiError, App};
 
 /// Rounds of reads before a short page is returned: only entries that became
@@ -160,7 +160,14 @@ pub async fn posts_of(
     let filter = if author == me {
         None
     } else {
-        match app.store.edge(author, me).await? {
+        match app
+            .store
+            .edge(EdgeOf {
+                owner: author,
+                other: me,
+            })
+            .await?
+        {
             Some(edge) => Some(edge.tag_ids),
             // Not connected: nothing to see, if they exist at all.
             None => {

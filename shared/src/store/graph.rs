@@ -20,6 +20,17 @@ pub struct Edge {
     pub tag_ids: Vec<TagId>,
 }
 
+/// Which of a connection's two edges: `owner`'s, which holds `owner`'s tags
+/// on `other`. Named fields, because both ends are `UserId`s and an edge read
+/// the wrong way round would compile and answer with the other person's tags.
+#[derive(Debug, Clone, Copy)]
+pub struct EdgeOf<'a> {
+    /// Whose edge.
+    pub owner: &'a UserId,
+    /// To whom.
+    pub other: &'a UserId,
+}
+
 /// A pending request, seen from one side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingRequest {
@@ -391,8 +402,8 @@ impl Store {
     }
 
     /// `owner`'s edge to `other`, if they are connected (1 GetItem).
-    pub async fn edge(&self, owner: &UserId, other: &UserId) -> Result<Option<Edge>, StoreError> {
-        self.get(keys::user(owner), &keys::connection(other))
+    pub async fn edge(&self, key: EdgeOf<'_>) -> Result<Option<Edge>, StoreError> {
+        self.get(keys::user(key.owner), &keys::connection(key.other))
             .await?
             .map(|item| edge_from_item(&item))
             .transpose()

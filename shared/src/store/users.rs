@@ -37,7 +37,10 @@ pub enum CreateUserError {
     CodeGone,
     /// The rate-limit window the registration counts against is full.
     #[error("rate limit reached")]
-    LimitReached,
+    LimitReached {
+        /// Seconds until the window ends.
+        retry_after: u64,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -143,7 +146,9 @@ impl Store {
             // The limit is reported first: a caller over it learns nothing
             // about the email or username.
             Err(TransactError::ConditionsFailed(failed)) => Err(if failed.has(UnderRateLimit) {
-                CreateUserError::LimitReached
+                CreateUserError::LimitReached {
+                    retry_after: (limit.expires_at.0 - Timestamp::now().0).max(1) as u64,
+                }
             } else if failed.has(EmailFree) {
                 CreateUserError::EmailTaken
             } else if failed.has(UsernameFree) {

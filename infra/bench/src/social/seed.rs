@@ -17,7 +17,9 @@ use shared::domain::ids::{PostId, TagId, UserId};
 use shared::domain::one_time_code::{self, CODE_TTL_SECONDS, CodePurpose};
 use shared::domain::social::{Audience, TagColor, TagName};
 use shared::service::fanout;
-use shared::store::{CodeToConsume, CountInWindow, Edge, PostRecord, TagRecord, UserRecord};
+use shared::store::{
+    CodeToConsume, CountInWindow, Edge, EdgeOf, PostRecord, TagRecord, UserRecord,
+};
 
 use crate::PASSWORD;
 
@@ -260,7 +262,10 @@ async fn edges_to_reader(app: &App, friends: &[UserRecord], reader: &UserRecord)
     for friend in friends {
         let edge = app
             .store
-            .edge(&friend.id, &reader.id)
+            .edge(EdgeOf {
+                owner: &friend.id,
+                other: &reader.id,
+            })
             .await
             .expect("edge read")
             .expect("friend is connected to the reader");

@@ -6,6 +6,7 @@ use crate::social_common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use shared::domain::ids::UserId;
+use shared::store::EdgeOf;
 
 #[tokio::test]
 async fn two_people_find_each_other_and_connect() {
@@ -425,7 +426,10 @@ async fn parallel_accepts_never_pass_the_cap_and_counts_equal_edges() {
             stack
                 .app
                 .store
-                .edge(other, &ann.user_id())
+                .edge(EdgeOf {
+                    owner: other,
+                    other: &ann.user_id()
+                })
                 .await
                 .unwrap()
                 .is_some()
@@ -474,14 +478,20 @@ async fn accept_racing_cancel_and_disconnect_racing_request_stay_consistent() {
                 stack
                     .app
                     .store
-                    .edge(&ann.user_id(), &bob.user_id())
+                    .edge(EdgeOf {
+                        owner: &ann.user_id(),
+                        other: &bob.user_id(),
+                    })
                     .await
                     .unwrap()
                     .is_some(),
                 stack
                     .app
                     .store
-                    .edge(&bob.user_id(), &ann.user_id())
+                    .edge(EdgeOf {
+                        owner: &bob.user_id(),
+                        other: &ann.user_id(),
+                    })
                     .await
                     .unwrap()
                     .is_some(),

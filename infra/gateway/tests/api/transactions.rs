@@ -16,8 +16,8 @@ use shared::domain::one_time_code::CodePurpose;
 use shared::domain::social::{MAX_PENDING_REQUESTS, MAX_TAGS, TagColor, TagName};
 use shared::store::metrics::{StoreTally, TALLY};
 use shared::store::{
-    AcceptError, CodeToConsume, CountInWindow, CreateTagError, CreateUserError, RequestError,
-    Store, StoreError, TagRecord, UpdateTagError, UserRecord, keys,
+    AcceptError, CodeToConsume, CountInWindow, CreateTagError, CreateUserError, EdgeOf,
+    RequestError, Store, StoreError, TagRecord, UpdateTagError, UserRecord, keys,
 };
 
 use crate::common::*;
@@ -292,13 +292,13 @@ async fn create_user_names_the_claim_the_code_or_the_limit_that_refused_it() {
         .unwrap();
     let operations = refused!(
         SignUp::new(store).await.register(store, &window, 3),
-        CreateUserError::LimitReached
+        CreateUserError::LimitReached { .. }
     );
     assert_eq!(operations, TRANSACTION);
     // Over the limit, nothing else is revealed: not even a taken email.
     refused!(
         same_email.register(store, &window, 3),
-        CreateUserError::LimitReached
+        CreateUserError::LimitReached { .. }
     );
 }
 
@@ -522,7 +522,16 @@ async fn disconnect_needs_both_edges_and_both_counts() {
     // make it negative.
     set_count(store, &bob.id, "connections", 0).await;
     found_nothing!(store.disconnect(&ann.id, &bob.id));
-    assert!(store.edge(&ann.id, &bob.id).await.unwrap().is_some());
+    assert!(
+        store
+            .edge(EdgeOf {
+                owner: &ann.id,
+                other: &bob.id
+            })
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     set_count(store, &bob.id, "connections", 1).await;
     store.disconnect(&ann.id, &bob.id).await.unwrap();
@@ -554,7 +563,10 @@ async fn set_edge_tags_needs_the_connection_and_each_tag_of_ones_own() {
         .unwrap();
     assert_eq!(
         store
-            .edge(&ann.id, &carol.id)
+            .edge(EdgeOf {
+                owner: &ann.id,
+                other: &carol.id
+            })
             .await
             .unwrap()
             .unwrap()

@@ -1,0 +1,110 @@
+//! One-time codes: sent by email, stored as a keyed hash, counted when
+//! wrong, and consumed inside the write they allow (a registration, a
+//! password change).
+
+use crate::domain::Timestamp;
+use crate::domain::account::Email;
+use crate::domain::one_time_code::{self, CODE_TTL_SECONDS, CodeCheck, CodePurpose, OneTimeCode};
+use crate::email::Email as Message;
+use crate::store::CodeToConsume;
+use crate::{ApiError, App};
+
+/// Why a presented code does not allow the write it came with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CodeRefused {
+    /// Not six digits.
+    #[error("malformed code")]
+    Malformed,
+    /// Not the code sent; `tries_left` more may be made on it.
+    #[error("wrong code")]
+    Wrong {
+        /// Tries left on this code (0: it is used up now).
+        tries_left: u32,
+    },
+    /// Expired, replaced by a newer one, consumed, or never sent.
+    #[error("code expired or missing")]
+    ExpiredOrMissing,
+    /// Entered wrongly too many times.
+    #[error("code exhausted")]
+    Exhausted,
+}
+
+/// Refuses a code that is not even shaped like one, before any store call.
+pub fn well_formed(code: &str) -> Result<&str, CodeRefused> {
+    let code = code.trim();
+    match one_time_code::is_well_formed(code) {
+        true => Ok(code),
+        false => Err(CodeRefused::Malformed),
+    }
+}
+
+/// Stores a fresh code (replacing any earlier one) and emails it (1
+/// PutItem). If the email fails, the code is removed again: nothing
+/// half-done remains.
+pub async fn send(app: &App, purpose: CodePurpose, email: &Email) -> Result<(), ApiError> {
+    let code = OneTimeCode::generate();
+    let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code.digits());
+    let expires_at = Timestamp::now().plus_seconds(CODE_TTL_SECONDS);
+    app.store
+        .put_code(purpose, email, &hash, expires_at)
+        .await?;
+    if let Err(error) = app
+        .mailer
+        .send(email.as_str(), Message::code(purpose, code.digits()))
+        .await
+    {
+        if let Err(cleanup) = app.store.delete_code(purpose, email).await {
+            tracing::error!(%cleanup, "could not remove a code whose email failed");
+        }
+        return Err(error.into());
+    }
+    Ok(())
+}
+
+/// A code checked against the stored one, ready to be consumed atomically
+/// with the write it allows.
+pub struct CheckedCode<'a> {
+    purpose: CodePurpose,
+    email: &'a Email,
+    hash: String,
+}
+
+impl CheckedCode<'_> {
+    /// The condition to put in the write's transaction: this code is still
+    /// live when the write commits.
+    pub fn to_consume(&self) -> CodeToConsume<'_> {
+        CodeToConsume {
+            purpose: self.purpose,
+            email: self.email,
+            code_hash: &self.hash,
+            now: Timestamp::now(),
+        }
+    }
+}
+
+/// Checks a presented code (1 GetItem), counting a wrong try (1 UpdateItem).
+pub async fn check<'a>(
+    app: &App,
+    purpose: CodePurpose,
+    email: &'a Email,
+    code: &str,
+) -> Result<CheckedCode<'a>, ApiError> {
+    let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code);
+    let stored = app.store.code(purpose, email).await?;
+    match one_time_code::check_code(stored.as_ref(), &hash, Timestamp::now()) {
+        CodeCheck::Valid => Ok(CheckedCode {
+            purpose,
+            email,
+            hash,
+        }),
+        CodeCheck::Wrong => {
+            app.store.record_wrong_code(purpose, email).await?;
+            let tries_left = stored.map_or(0, |s| {
+                one_time_code::MAX_WRONG_ATTEMPTS.saturating_sub(s.wrong_attempts + 1)
+            });
+            Err(CodeRefused::Wrong { tries_left }.into())
+        }
+        CodeCheck::ExpiredOrMissing => Err(CodeRefused::ExpiredOrMissing.into()),
+        CodeCheck::Exhausted => Err(CodeRefused::Exhausted.into()),
+    }
+}
