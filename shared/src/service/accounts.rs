@@ -31,15 +31,8 @@ pub async fn request_sign_up_code(
     client_ip: &str,
     email: &str,
 ) -> Result<Email, ApiError> {
-    let email = Email::parse(email)?;
-    let limits = app.config.rate_limits;
-    rate_limit::count(&app.store, rule("code-ip", limits.code_per_ip), client_ip).await?;
-    rate_limit::count(
-        &app.store,
-        rule("code-email", limits.code_per_email),
-        email.as_str(),
-    )
-    .await?;
+    let per_email = rule("code-email", app.config.rate_limits.code_per_email);
+    let email = counted_code_request(app, client_ip, email, per_email).await?;
     if app.store.user_id_by_email(&email).await?.is_some() {
         app.mailer
             .send(email.as_str(), Message::already_registered())
@@ -47,6 +40,21 @@ pub async fn request_sign_up_code(
     } else {
         codes::send(app, CodePurpose::Register, &email).await?;
     }
+    Ok(email)
+}
+
+/// A request for an emailed code, counted per client address (shared by
+/// every code flow) and per email address (`per_email`): 2 UpdateItems.
+async fn counted_code_request(
+    app: &App,
+    client_ip: &str,
+    email: &str,
+    per_email: Rule,
+) -> Result<Email, ApiError> {
+    let email = Email::parse(email)?;
+    let per_ip = rule("code-ip", app.config.rate_limits.code_per_ip);
+    rate_limit::count(&app.store, per_ip, client_ip).await?;
+    rate_limit::count(&app.store, per_email, email.as_str()).await?;
     Ok(email)
 }
 
@@ -178,15 +186,8 @@ pub async fn request_password_reset(
     client_ip: &str,
     email: &str,
 ) -> Result<Email, ApiError> {
-    let email = Email::parse(email)?;
-    let limits = app.config.rate_limits;
-    rate_limit::count(&app.store, rule("code-ip", limits.code_per_ip), client_ip).await?;
-    rate_limit::count(
-        &app.store,
-        rule("reset-email", limits.reset_per_email),
-        email.as_str(),
-    )
-    .await?;
+    let per_email = rule("reset-email", app.config.rate_limits.reset_per_email);
+    let email = counted_code_request(app, client_ip, email, per_email).await?;
     if app.store.user_id_by_email(&email).await?.is_some() {
         codes::send(app, CodePurpose::PasswordReset, &email).await?;
     } else {
