@@ -167,7 +167,7 @@ fn session_response(app: &App, signed: Signed, status: StatusCode) -> Response {
     set_refresh_cookie(
         response.headers_mut(),
         &signed.refresh.encode(),
-        app.config.refresh_token_ttl.as_secs(),
+        signed.refresh_seconds,
     );
     response
 }

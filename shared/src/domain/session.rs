@@ -1,10 +1,13 @@
 //! Sessions: long-lived refresh tokens, rotated on every use.
 //!
 //! A refresh token names its session *family* (one sign-in on one device) and
-//! carries a random secret. The store keeps only a hash of the current
-//! secret. Presenting the current token rotates it; presenting any other token
-//! of a live family means an old token was replayed — stolen, or a race we
-//! cannot tell apart from theft — so the whole family is revoked.
+//! carries a random secret. The store keeps only hashes: of the current
+//! secret and of the one it replaced. Presenting the current token rotates
+//! it. Presenting the previous one means a token that was really issued is
+//! being used twice — stolen, or a race we cannot tell apart from theft — so
+//! the whole family is revoked. Any other secret was never issued for this
+//! family (someone who knows the ids made it up) and is simply refused: it
+//! must not let a stranger end someone's session.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -72,26 +75,40 @@ impl RefreshToken {
     }
 }
 
-/// What to do with a presented refresh token, given the family's stored hash.
+/// What to do with a presented refresh token, given the family's stored hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rotation {
     /// It is the current token: issue the next one.
     Rotate,
-    /// It belongs to a live family but is not current: replay — revoke the family.
+    /// It is the token the current one replaced: a replay — revoke the family.
     RevokeFamily,
-    /// No such family (signed out, expired, revoked): just refuse.
+    /// No such family (signed out, expired, revoked), or a secret never
+    /// issued for it: just refuse.
     Refuse,
 }
 
+/// The hashes a session family keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredSecrets<'a> {
+    /// Of the current secret.
+    pub current: &'a str,
+    /// Of the secret the current one replaced, once the family has rotated.
+    pub previous: Option<&'a str>,
+}
+
 /// Decides a refresh attempt.
-pub fn decide_rotation(token: &RefreshToken, stored_hash: Option<&str>) -> Rotation {
+pub fn decide_rotation(token: &RefreshToken, stored: Option<StoredSecrets<'_>>) -> Rotation {
     use subtle::ConstantTimeEq;
-    match stored_hash {
+    let presented = token.secret_hash();
+    let is = |hash: &str| bool::from(hash.as_bytes().ct_eq(presented.as_bytes()));
+    match stored {
         None => Rotation::Refuse,
-        Some(hash) if bool::from(hash.as_bytes().ct_eq(token.secret_hash().as_bytes())) => {
-            Rotation::Rotate
-        }
-        Some(_) => Rotation::RevokeFamily,
+        Some(secrets) if is(secrets.current) => Rotation::Rotate,
+        Some(StoredSecrets {
+            previous: Some(previous),
+            ..
+        }) if is(previous) => Rotation::RevokeFamily,
+        Some(_) => Rotation::Refuse,
     }
 }
 
@@ -124,13 +141,26 @@ mod tests {
     }
 
     #[test]
-    fn current_token_rotates_old_token_revokes_missing_family_refuses() {
+    fn current_token_rotates_previous_revokes_made_up_and_missing_refuse() {
         let (user, family) = (UserId::new(), FamilyId::new());
-        let old = RefreshToken::issue(&user, &family);
+        let older = RefreshToken::issue(&user, &family);
+        let previous = RefreshToken::issue(&user, &family);
         let current = RefreshToken::issue(&user, &family);
-        let stored = current.secret_hash();
-        assert_eq!(decide_rotation(&current, Some(&stored)), Rotation::Rotate);
-        assert_eq!(decide_rotation(&old, Some(&stored)), Rotation::RevokeFamily);
+        let made_up = RefreshToken::issue(&user, &family);
+        let (current_hash, previous_hash) = (current.secret_hash(), previous.secret_hash());
+        let stored = Some(StoredSecrets {
+            current: &current_hash,
+            previous: Some(&previous_hash),
+        });
+        assert_eq!(decide_rotation(&current, stored), Rotation::Rotate);
+        assert_eq!(decide_rotation(&previous, stored), Rotation::RevokeFamily);
+        assert_eq!(decide_rotation(&made_up, stored), Rotation::Refuse);
+        assert_eq!(decide_rotation(&older, stored), Rotation::Refuse);
         assert_eq!(decide_rotation(&current, None), Rotation::Refuse);
+        let never_rotated = Some(StoredSecrets {
+            current: &current_hash,
+            previous: None,
+        });
+        assert_eq!(decide_rotation(&made_up, never_rotated), Rotation::Refuse);
     }
 }

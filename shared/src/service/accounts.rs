@@ -101,6 +101,7 @@ pub async fn register(
         username,
         email: email.clone(),
         password_hash: hash(password).await?,
+        credentials: 0,
         created_at: Timestamp::now(),
     };
     app.store

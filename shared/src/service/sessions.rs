@@ -1,13 +1,15 @@
 //! Sessions: a sign-in opens a session family; its refresh token rotates on
 //! every use, and a replayed one ends the family (see
-//! [`crate::domain::session`]).
+//! [`crate::domain::session`]). A session ends at the latest
+//! `REFRESH_TOKEN_TTL_DAYS` after its sign-in, however often it is refreshed,
+//! and at once when the account's password is reset.
 
 use axum::http::StatusCode;
 
 use crate::domain::Timestamp;
 use crate::domain::ids::{FamilyId, UserId};
-use crate::domain::session::{RefreshToken, Rotation, decide_rotation};
-use crate::store::UserRecord;
+use crate::domain::session::{RefreshToken, Rotation, StoredSecrets, decide_rotation};
+use crate::store::{SessionRecord, UserRecord};
 use crate::{ApiError, App};
 
 /// A signed-in session, as a sign-in or a refresh hands it out.
@@ -16,37 +18,45 @@ pub struct Signed {
     pub user: UserRecord,
     /// The refresh token, for the cookie.
     pub refresh: RefreshToken,
+    /// Seconds the refresh token (the session) has left: the cookie's
+    /// `Max-Age`.
+    pub refresh_seconds: u64,
     /// The access token.
     pub access_token: String,
 }
 
-fn signed(app: &App, user: UserRecord, refresh: RefreshToken, now: Timestamp) -> Signed {
+fn signed(
+    app: &App,
+    user: UserRecord,
+    refresh: RefreshToken,
+    ends_at: Timestamp,
+    now: Timestamp,
+) -> Signed {
     let access_token = app.keys.issue_access(&user.id, &refresh.family_id, now);
     Signed {
         user,
         refresh,
+        refresh_seconds: (ends_at.0 - now.0).max(0) as u64,
         access_token,
     }
 }
 
-fn refresh_expiry(app: &App, now: Timestamp) -> Timestamp {
-    now.plus_seconds(app.config.refresh_token_ttl.as_secs() as i64)
-}
-
-/// Opens a new session family for `user` (1 PutItem).
+/// Opens a new session family for `user` (1 PutItem), under the account's
+/// current credential version, for the configured lifetime.
 pub async fn start(app: &App, user: UserRecord) -> Result<Signed, ApiError> {
     let now = Timestamp::now();
     let family_id = FamilyId::new();
     let token = RefreshToken::issue(&user.id, &family_id);
+    let session = SessionRecord {
+        secret_hash: token.secret_hash(),
+        previous_hash: None,
+        expires_at: now.plus_seconds(app.config.refresh_token_ttl.as_secs() as i64),
+        credentials: user.credentials,
+    };
     app.store
-        .create_session(
-            &user.id,
-            &family_id,
-            &token.secret_hash(),
-            refresh_expiry(app, now),
-        )
+        .create_session(&user.id, &family_id, &session)
         .await?;
-    Ok(signed(app, user, token, now))
+    Ok(signed(app, user, token, session.expires_at, now))
 }
 
 /// 401 `session_expired`: the refresh token is missing, unknown, expired,
@@ -60,30 +70,52 @@ pub fn signed_out() -> ApiError {
 }
 
 /// Exchanges a refresh token (the cookie's value) for the next one and a new
-/// access token: 1 GetItem, 1 conditional UpdateItem, 1 GetItem of the
-/// profile. Replaying an already-rotated token revokes its whole family.
+/// access token: the session and the profile read at once (1 GetItem each),
+/// then 1 conditional UpdateItem; 2 round trips. Replaying the token the
+/// current one replaced revokes the whole family; a secret never issued for
+/// it is refused and changes nothing. A session begun before the account's
+/// last password reset is over.
 pub async fn refresh(app: &App, cookie: Option<&str>) -> Result<Signed, ApiError> {
     let token = cookie
         .and_then(RefreshToken::parse)
         .ok_or_else(signed_out)?;
     let now = Timestamp::now();
-    let stored = app
-        .store
-        .session_secret_hash(&token.user_id, &token.family_id, now)
-        .await?;
-    let revoke = || async {
-        tracing::warn!(user_id = %token.user_id, "refresh token replayed; session revoked");
+    let (session, user) = tokio::join!(
+        app.store.session(&token.user_id, &token.family_id, now),
+        app.store.user(&token.user_id),
+    );
+    let (session, user) = (session?, user?);
+    let token = &token;
+    let revoke = |why: &'static str| async move {
+        tracing::warn!(
+            event = "session_revoked",
+            user_id = %token.user_id,
+            reason = why,
+            "session revoked"
+        );
         app.store
             .delete_session(&token.user_id, &token.family_id)
             .await
     };
-    match decide_rotation(&token, stored.as_deref()) {
+    let secrets = session.as_ref().map(|s| StoredSecrets {
+        current: &s.secret_hash,
+        previous: s.previous_hash.as_deref(),
+    });
+    match decide_rotation(token, secrets) {
         Rotation::Refuse => return Err(signed_out()),
         Rotation::RevokeFamily => {
-            revoke().await?;
+            tracing::warn!(event = "refresh_reuse_detected", user_id = %token.user_id, "refresh token replayed");
+            revoke("refresh token replayed").await?;
             return Err(signed_out());
         }
         Rotation::Rotate => {}
+    }
+    let (Some(session), Some(user)) = (session, user) else {
+        return Err(signed_out());
+    };
+    if session.credentials != user.credentials {
+        revoke("password reset since sign-in").await?;
+        return Err(signed_out());
     }
     let next = RefreshToken::issue(&token.user_id, &token.family_id);
     let rotated = app
@@ -93,34 +125,33 @@ pub async fn refresh(app: &App, cookie: Option<&str>) -> Result<Signed, ApiError
             &token.family_id,
             &token.secret_hash(),
             &next.secret_hash(),
-            refresh_expiry(app, now),
         )
         .await?;
     if !rotated {
         // Someone else presented this same token a moment ago: a replay.
-        revoke().await?;
+        tracing::warn!(event = "refresh_reuse_detected", user_id = %token.user_id, "refresh token raced");
+        revoke("refresh token replayed").await?;
         return Err(signed_out());
     }
-    let user = app
-        .store
-        .user(&token.user_id)
-        .await?
-        .ok_or_else(signed_out)?;
-    Ok(signed(app, user, next, now))
+    Ok(signed(app, user, next, session.expires_at, now))
 }
 
-/// Ends the session a refresh token (the cookie's value) belongs to. Any
-/// token of the family may end it (an old one means it leaked anyway); a
-/// made-up token for someone else's family cannot match and is ignored.
+/// Ends the session a refresh token (the cookie's value) belongs to: its
+/// current token, or the one before (which means it leaked anyway); a
+/// made-up token for someone else's family matches neither and is ignored.
 pub async fn sign_out(app: &App, cookie: Option<&str>) -> Result<(), ApiError> {
     let Some(token) = cookie.and_then(RefreshToken::parse) else {
         return Ok(());
     };
-    let stored = app
+    let session = app
         .store
-        .session_secret_hash(&token.user_id, &token.family_id, Timestamp::now())
+        .session(&token.user_id, &token.family_id, Timestamp::now())
         .await?;
-    if decide_rotation(&token, stored.as_deref()) != Rotation::Refuse {
+    let secrets = session.as_ref().map(|s| StoredSecrets {
+        current: &s.secret_hash,
+        previous: s.previous_hash.as_deref(),
+    });
+    if decide_rotation(&token, secrets) != Rotation::Refuse {
         app.store
             .delete_session(&token.user_id, &token.family_id)
             .await?;
@@ -131,6 +162,6 @@ pub async fn sign_out(app: &App, cookie: Option<&str>) -> Result<(), ApiError> {
 /// Ends every session of `me` (1 Query, BatchWriteItem per 25).
 pub async fn sign_out_everywhere(app: &App, me: &UserId) -> Result<(), ApiError> {
     let revoked = app.store.delete_all_sessions(me).await?;
-    tracing::info!(revoked, "signed out everywhere");
+    tracing::info!(event = "session_revoked", user_id = %me, revoked, reason = "signed out everywhere", "sessions revoked");
     Ok(())
 }

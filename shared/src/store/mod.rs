@@ -23,6 +23,7 @@ pub use feed::*;
 pub use graph::*;
 pub use posts::*;
 pub use rate::*;
+pub use sessions::*;
 pub use tags::*;
 use tx::*;
 pub use users::*;

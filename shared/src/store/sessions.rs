@@ -4,14 +4,28 @@ use super::*;
 use crate::domain::Timestamp;
 use crate::domain::ids::{FamilyId, UserId};
 
+/// A live session family as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Hash of the current refresh secret.
+    pub secret_hash: String,
+    /// Hash of the secret the current one replaced, once rotated.
+    pub previous_hash: Option<String>,
+    /// The end of the session's lifetime, fixed at sign-in: rotation never
+    /// moves it (also the item's TTL).
+    pub expires_at: Timestamp,
+    /// The account's credential version when the session began; a password
+    /// reset moves the account's on, and every older session stops.
+    pub credentials: i64,
+}
+
 impl Store {
     /// Starts a session family (1 PutItem).
     pub async fn create_session(
         &self,
         user_id: &UserId,
         family_id: &FamilyId,
-        secret_hash: &str,
-        expires_at: Timestamp,
+        session: &SessionRecord,
     ) -> Result<(), StoreError> {
         self.client
             .put_item()
@@ -19,43 +33,50 @@ impl Store {
             .set_item(Some(Item::from([
                 pk(keys::user(user_id)),
                 sk(keys::session(family_id)),
-                ("secret_hash".into(), s(secret_hash)),
-                (keys::EXPIRES_AT.into(), n(expires_at.0)),
+                ("secret_hash".into(), s(&session.secret_hash)),
+                (keys::EXPIRES_AT.into(), n(session.expires_at.0)),
+                ("credentials".into(), n(session.credentials)),
             ])))
             .send()
             .await?;
         Ok(())
     }
 
-    /// The current secret hash of a live session family (1 GetItem).
-    pub async fn session_secret_hash(
+    /// A live session family (1 GetItem): `None` once it ended, even while
+    /// DynamoDB's lazy TTL deletion has not removed it yet.
+    pub async fn session(
         &self,
         user_id: &UserId,
         family_id: &FamilyId,
         now: Timestamp,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<SessionRecord>, StoreError> {
         let Some(item) = self
             .get(keys::user(user_id), &keys::session(family_id))
             .await?
         else {
             return Ok(None);
         };
-        // TTL deletion is lazy: an expired item may still be there.
-        if Timestamp(attr_n(&item, keys::EXPIRES_AT)?) <= now {
+        let expires_at = Timestamp(attr_n(&item, keys::EXPIRES_AT)?);
+        if expires_at <= now {
             return Ok(None);
         }
-        attr_s(&item, "secret_hash").map(Some)
+        Ok(Some(SessionRecord {
+            secret_hash: attr_s(&item, "secret_hash")?,
+            previous_hash: attr_s(&item, "previous_hash").ok(),
+            expires_at,
+            credentials: attr_n(&item, "credentials").unwrap_or(0),
+        }))
     }
 
-    /// Replaces the family's secret hash if it is still `old_hash`
-    /// (1 conditional UpdateItem). `false` when another refresh won the race.
+    /// Replaces the family's secret hash if it is still `old_hash`, keeping
+    /// `old_hash` as the previous one (1 conditional UpdateItem); the
+    /// session's end does not move. `false` when another refresh won the race.
     pub async fn rotate_session(
         &self,
         user_id: &UserId,
         family_id: &FamilyId,
         old_hash: &str,
         new_hash: &str,
-        expires_at: Timestamp,
     ) -> Result<bool, StoreError> {
         let result = self
             .client
@@ -63,11 +84,10 @@ impl Store {
             .table_name(&self.table)
             .key(keys::PK, s(keys::user(user_id)))
             .key(keys::SK, s(keys::session(family_id)))
-            .update_expression("SET secret_hash = :new, expires_at = :exp")
+            .update_expression("SET secret_hash = :new, previous_hash = :old")
             .condition_expression("secret_hash = :old")
             .expression_attribute_values(":new", s(new_hash))
             .expression_attribute_values(":old", s(old_hash))
-            .expression_attribute_values(":exp", n(expires_at.0))
             .send()
             .await;
         match result {

@@ -19,6 +19,9 @@ pub struct UserRecord {
     pub email: Email,
     /// Argon2id PHC string.
     pub password_hash: String,
+    /// The credential version: a password reset moves it on, which ends
+    /// every session begun under an older one (see `SessionRecord`).
+    pub credentials: i64,
     /// Creation time.
     pub created_at: Timestamp,
 }
@@ -52,6 +55,7 @@ pub(crate) fn user_from_item(item: &Item) -> Result<UserRecord, StoreError> {
         username: Username::from_stored(attr_s(item, "username")?),
         email: Email::from_stored(attr_s(item, "email")?),
         password_hash: attr_s(item, "password_hash")?,
+        credentials: attr_n(item, "credentials").unwrap_or(0),
         created_at: Timestamp(attr_n(item, "created_at")?),
     })
 }
@@ -193,8 +197,8 @@ impl Store {
         .transpose()
     }
 
-    /// Sets a new password hash and consumes the reset code, in one
-    /// `TransactWriteItems` (1 request).
+    /// Sets a new password hash, moves the credential version on and
+    /// consumes the reset code, in one `TransactWriteItems` (1 request).
     pub async fn reset_password(
         &self,
         user_id: &UserId,
@@ -206,9 +210,13 @@ impl Store {
             .table_name(&self.table)
             .key(keys::PK, s(keys::user(user_id)))
             .key(keys::SK, s(keys::PROFILE))
-            .update_expression("SET password_hash = :h")
+            .update_expression(
+                "SET password_hash = :h, credentials = if_not_exists(credentials, :zero) + :one",
+            )
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":h", s(password_hash))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
             .build()
             .map_err(build_error)?;
         let transaction = Transaction::new()

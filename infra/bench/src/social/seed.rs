@@ -78,6 +78,7 @@ async fn create_user(app: &App, username: String, password_hash: String) -> User
         username: Username::parse(&username).expect("username"),
         email: email.clone(),
         password_hash,
+        credentials: 0,
         created_at: now,
     };
     app.store

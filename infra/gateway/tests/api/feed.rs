@@ -109,6 +109,7 @@ async fn seeded_person(stack: &Stack) -> shared::store::UserRecord {
         username: Username::parse(&format!("s_{suffix}")).unwrap(),
         email: Email::parse(&format!("seeded-{suffix}@example.com")).unwrap(),
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2VlZGVkc2VlZGVk$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
+        credentials: 0,
         created_at: Timestamp::now(),
     };
     let email = user.email.clone();

@@ -14,5 +14,6 @@ mod limits;
 mod logs;
 mod mail;
 mod posts;
+mod sessions;
 mod tags;
 mod transactions;

@@ -77,6 +77,7 @@ impl SignUp {
             email: Email::parse(&format!("tx-{suffix}@example.com")).unwrap(),
             // Never checked here: the store only keeps it.
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dHhkdHhkdHhk$AAAA".into(),
+            credentials: 0,
             created_at: Timestamp::now(),
         };
         SignUp::for_user(store, user).await
@@ -142,6 +143,7 @@ fn nobody() -> UserRecord {
         username: Username::parse(&format!("n_{}", unique())).unwrap(),
         email: Email::parse(&format!("nobody-{}@example.com", unique())).unwrap(),
         password_hash: String::new(),
+        credentials: 0,
         created_at: Timestamp::now(),
     }
 }
