@@ -140,7 +140,7 @@ run_e2e() {
   local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
   (exec "${LOCAL_AWS[@]}" "${APP_ENV[@]}" \
     GATEWAY_PORT="$port" SPA_DIR="$ROOT/frontend/dist" \
-    RATE_LIMIT_REGISTER_IP=1000/3600 RATE_LIMIT_OTP_IP=1000/3600 RATE_LIMIT_LOGIN_IP=1000/60 \
+    RATE_LIMIT_REGISTER_IP=1000/3600 RATE_LIMIT_OTP_IP=1000/3600 RATE_LIMIT_LOGIN_IP=1000/60 RATE_LIMIT_WRONG_CODES_IP=1000/3600 \
     target/debug/local-gateway) >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do

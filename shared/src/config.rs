@@ -70,6 +70,9 @@ pub struct RateLimits {
     pub register_per_ip: RateLimit,
     /// Password-reset requests per email address.
     pub reset_per_email: RateLimit,
+    /// Wrong one-time codes per client IP, across every address and
+    /// purpose: what stops guessing codes across many accounts.
+    pub wrong_codes_per_ip: RateLimit,
 }
 
 impl Default for RateLimits {
@@ -81,6 +84,7 @@ impl Default for RateLimits {
             code_per_ip: RateLimit::per(10, 3600),
             register_per_ip: RateLimit::per(3, 3600),
             reset_per_email: RateLimit::per(3, 3600),
+            wrong_codes_per_ip: RateLimit::per(10, 3600),
         }
     }
 }
@@ -208,6 +212,10 @@ impl Config {
                 code_per_ip: limit("RATE_LIMIT_OTP_IP", defaults.code_per_ip)?,
                 register_per_ip: limit("RATE_LIMIT_REGISTER_IP", defaults.register_per_ip)?,
                 reset_per_email: limit("RATE_LIMIT_RESET_EMAIL", defaults.reset_per_email)?,
+                wrong_codes_per_ip: limit(
+                    "RATE_LIMIT_WRONG_CODES_IP",
+                    defaults.wrong_codes_per_ip,
+                )?,
             },
             client_ip_source,
             expose_metrics: get("EXPOSE_METRICS").is_some_and(|v| v == "true" || v == "1"),

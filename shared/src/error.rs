@@ -211,6 +211,10 @@ impl From<CodeRefused> for ApiError {
                 "code_exhausted",
                 "This code was entered wrongly too many times. Ask for a new code.",
             ),
+            CodeRefused::NotValid => Self::bad_request(
+                "invalid_code",
+                "That code is not right, or it is no longer valid. Check the latest email, or ask for a new code.",
+            ),
         }
     }
 }

@@ -67,6 +67,13 @@ pub async fn give_back(
         .await
 }
 
+/// Empties `subject`'s current window of `rule` (1 DeleteItem): a password
+/// reset lifts the sign-in lock this way.
+pub async fn clear(store: &Store, rule: Rule, subject: &str) -> Result<(), StoreError> {
+    let (window_start, _) = window(rule.limit, Timestamp::now());
+    store.clear_events(rule.name, subject, window_start).await
+}
+
 /// `429` if `subject` already used up `rule` this window, without counting (1 GetItem).
 pub async fn ensure_not_exhausted(
     store: &Store,

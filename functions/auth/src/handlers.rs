@@ -256,12 +256,14 @@ pub async fn request_password_reset(
 /// Sets a new password with the emailed code; every session of the account ends.
 #[utoipa::path(post, path = "/api/auth/password-reset/confirm", tag = "auth",
     request_body = ResetConfirmation,
-    responses((status = 204, description = "Password changed; every session revoked"),
-              (status = 400, body = ErrorBody)))]
+    responses((status = 204, description = "Password changed; every session revoked; sign-in lock lifted"),
+              (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn confirm_password_reset(
     State(app): State<App>,
+    ip: ClientIp,
     JsonBody(body): JsonBody<ResetConfirmation>,
 ) -> Result<Response, ApiError> {
-    accounts::reset_password(&app, &body.email, &body.code, &body.new_password).await?;
+    let (email, code) = (&body.email, &body.code);
+    accounts::reset_password(&app, &ip.0, email, code, &body.new_password).await?;
     Ok(with_cleared_cookie(StatusCode::NO_CONTENT.into_response()))
 }

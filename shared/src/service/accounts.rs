@@ -1,5 +1,8 @@
 //! Accounts: a sign-up code, registration, sign-in, a password reset, and
-//! one's own account. No answer tells whether an address has an account.
+//! one's own account. No answer tells whether an address or a username has
+//! an account: not its body, not its status, and not its work — the paths
+//! for an account and for none make the same DynamoDB requests (the
+//! deterministic stand-in for their timing; `tests/api/enumeration.rs`).
 
 use axum::http::StatusCode;
 
@@ -11,12 +14,23 @@ use crate::domain::ids::UserId;
 use crate::domain::one_time_code::CodePurpose;
 use crate::email::Email as Message;
 use crate::rate_limit::{self, Rule};
-use crate::service::codes::{self, CodeRefused};
+use crate::service::codes::{self, Answer, CodeRefused};
 use crate::store::UserRecord;
 use crate::{ApiError, App};
 
 /// Longest sign-in identifier read (an email address at most).
 pub const LOGIN_MAX_LEN: usize = 254;
+
+/// An id no account has (ULIDs are never all zeros): the profile read for
+/// a login without an account, so both paths read alike.
+fn nobody() -> UserId {
+    UserId::from_stored("00000000000000000000000000".to_owned())
+}
+
+/// A username claim nobody holds (usernames are at least 3 characters).
+fn nobody_username() -> Username {
+    Username::from_stored("-".to_owned())
+}
 
 /// A rate-limit rule of the accounts' use cases.
 pub fn rule(name: &'static str, limit: RateLimit) -> Rule {
@@ -34,6 +48,8 @@ pub async fn request_sign_up_code(
     let per_email = rule("code-email", app.config.rate_limits.code_per_email);
     let email = counted_code_request(app, client_ip, email, per_email).await?;
     if app.store.user_id_by_email(&email).await?.is_some() {
+        // A code nobody receives: the same store work as sending one.
+        codes::store_unsent(app, CodePurpose::Register, &email).await?;
         app.mailer
             .send(email.as_str(), Message::already_registered())
             .await?;
@@ -95,7 +111,15 @@ pub async fn register(
     rate_limit::ensure_not_exhausted(&app.store, registrations, client_ip).await?;
     let count = rate_limit::count_with_write(registrations, client_ip);
 
-    let code = codes::check(app, CodePurpose::Register, &email, code).await?;
+    let code = codes::check(
+        app,
+        client_ip,
+        CodePurpose::Register,
+        &email,
+        code,
+        Answer::Detailed,
+    )
+    .await?;
     let user = UserRecord {
         id: UserId::new(),
         username,
@@ -144,28 +168,66 @@ pub async fn sign_in(
         ));
     }
     let limits = app.config.rate_limits;
-    rate_limit::count(&app.store, rule("login-ip", limits.login_per_ip), client_ip).await?;
-
-    let user_id = match Login::parse(login) {
-        Some(Login::Email(email)) => app.store.user_id_by_email(&email).await?,
-        Some(Login::Username(username)) => app
-            .store
-            .user_by_username(&username)
-            .await?
-            .map(|(id, _)| id),
-        None => None,
-    };
-    let user = match user_id {
-        Some(id) => app.store.user(&id).await?,
-        None => None,
-    };
+    let login = Login::parse(login);
+    // The same reads whether the login names an account or not: a claim,
+    // then a profile (one nobody has, when there is no claim). The client's
+    // count goes beside the claim's read.
+    let (counted, claim) = tokio::join!(
+        rate_limit::count(&app.store, rule("login-ip", limits.login_per_ip), client_ip),
+        async {
+            match &login {
+                Some(Login::Email(email)) => app.store.user_id_by_email(email).await,
+                Some(Login::Username(username)) => app
+                    .store
+                    .user_by_username(username)
+                    .await
+                    .map(|claim| claim.map(|(id, _)| id)),
+                None => app
+                    .store
+                    .user_by_username(&nobody_username())
+                    .await
+                    .map(|claim| claim.map(|(id, _)| id)),
+            }
+        },
+    );
+    counted?;
+    let claim = claim?;
+    // Every try counts as a failure before the password is checked — for an
+    // account by its id, for a login without one by the login itself — so
+    // the lock answers alike and tells nobody which accounts exist. The
+    // count goes beside the profile's read.
     let failures = rule("login-failures", limits.login_failures_per_account);
-    let taken = match &user {
-        Some(user) => Some(rate_limit::take(&app.store, failures, user.id.as_str()).await?),
-        None => None,
+    let subject = match (&claim, &login) {
+        (Some(id), _) => id.to_string(),
+        (None, Some(Login::Email(email))) => format!("login:{}", email.as_str()),
+        (None, Some(Login::Username(username))) => format!("login:{}", username.as_str()),
+        (None, None) => "login:invalid".to_owned(),
     };
+    let nobody = nobody();
+    let (user, taken) = tokio::join!(
+        app.store.user(claim.as_ref().unwrap_or(&nobody)),
+        rate_limit::take(&app.store, failures, &subject),
+    );
+    let user = user?;
+    let user_id = claim.as_ref();
+    let taken = taken.inspect_err(|error| {
+        if error.status == StatusCode::TOO_MANY_REQUESTS {
+            tracing::warn!(
+                event = "sign_in_locked",
+                client_ip,
+                user_id = user_id.map(tracing::field::display),
+                "sign-in locked"
+            );
+        }
+    })?;
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     if !verify_password(stored_hash, password).await {
+        tracing::warn!(
+            event = "sign_in_failed",
+            client_ip,
+            user_id = user_id.map(tracing::field::display),
+            "sign-in failed"
+        );
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
@@ -173,9 +235,7 @@ pub async fn sign_in(
         ));
     }
     let user = user.expect("a matching password implies an account");
-    if let Some(taken) = taken {
-        rate_limit::give_back(&app.store, failures, user.id.as_str(), taken).await?;
-    }
+    rate_limit::give_back(&app.store, failures, &subject, taken).await?;
     Ok(user)
 }
 
@@ -189,9 +249,18 @@ pub async fn request_password_reset(
 ) -> Result<Email, ApiError> {
     let per_email = rule("reset-email", app.config.rate_limits.reset_per_email);
     let email = counted_code_request(app, client_ip, email, per_email).await?;
-    if app.store.user_id_by_email(&email).await?.is_some() {
+    let user_id = app.store.user_id_by_email(&email).await?;
+    tracing::info!(
+        event = "reset_requested",
+        client_ip,
+        user_id = user_id.as_ref().map(tracing::field::display),
+        "password reset requested"
+    );
+    if user_id.is_some() {
         codes::send(app, CodePurpose::PasswordReset, &email).await?;
     } else {
+        // A code nobody receives: the same store work as sending one.
+        codes::store_unsent(app, CodePurpose::PasswordReset, &email).await?;
         app.mailer
             .send(email.as_str(), Message::no_account())
             .await?;
@@ -200,31 +269,56 @@ pub async fn request_password_reset(
 }
 
 /// Sets a new password with the emailed code, consuming it in the same
-/// transaction; every session of the account ends.
+/// transaction; every session of the account ends and its sign-in lock is
+/// lifted. The code is checked before anything about the account or the
+/// password is looked at, and every refusal of it is one answer, whether
+/// the address has an account or not.
 pub async fn reset_password(
     app: &App,
+    client_ip: &str,
     email: &str,
     code: &str,
     new_password: &str,
 ) -> Result<(), ApiError> {
     let email = Email::parse(email)?;
     let code = codes::well_formed(code)?;
-    // Same answer as for a wrong or missing code: nothing to enumerate.
-    let gone = || ApiError::from(CodeRefused::ExpiredOrMissing);
-    let user_id = app.store.user_id_by_email(&email).await?.ok_or_else(gone)?;
-    let user = app.store.user(&user_id).await?.ok_or_else(gone)?;
+    let code = codes::check(
+        app,
+        client_ip,
+        CodePurpose::PasswordReset,
+        &email,
+        code,
+        Answer::Uniform,
+    )
+    .await?;
+    // A right code for an address without an account cannot happen (its
+    // code is never sent), but if one were guessed it gets the same answer.
+    let not_valid = || ApiError::from(CodeRefused::NotValid);
+    let user_id = app
+        .store
+        .user_id_by_email(&email)
+        .await?
+        .ok_or_else(not_valid)?;
+    let user = app.store.user(&user_id).await?.ok_or_else(not_valid)?;
     let password = Password::parse(
         "new_password",
         new_password,
         &[email.as_str(), user.username.as_str()],
     )?;
-    let code = codes::check(app, CodePurpose::PasswordReset, &email, code).await?;
     let password_hash = hash(password).await?;
     app.store
         .reset_password(&user_id, &password_hash, code.to_consume())
         .await?;
-    let revoked = app.store.delete_all_sessions(&user_id).await?;
-    tracing::info!(user_id = %user_id, revoked, "password reset");
+    let failures = rule(
+        "login-failures",
+        app.config.rate_limits.login_failures_per_account,
+    );
+    let (revoked, lifted) = tokio::join!(
+        app.store.delete_all_sessions(&user_id),
+        rate_limit::clear(&app.store, failures, user_id.as_str()),
+    );
+    let (revoked, ()) = (revoked?, lifted?);
+    tracing::info!(event = "reset_completed", client_ip, user_id = %user_id, revoked, "password reset; sessions revoked, sign-in lock lifted");
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use crate::domain::Timestamp;
 use crate::domain::account::Email;
 use crate::domain::one_time_code::{self, CODE_TTL_SECONDS, CodeCheck, CodePurpose, OneTimeCode};
 use crate::email::Email as Message;
+use crate::rate_limit::{self, Rule};
 use crate::store::CodeToConsume;
 use crate::{ApiError, App};
 
@@ -27,6 +28,20 @@ pub enum CodeRefused {
     /// Entered wrongly too many times.
     #[error("code exhausted")]
     Exhausted,
+    /// Any of wrong, expired, missing or exhausted, in one answer: where the
+    /// difference would tell whether an address has an account.
+    #[error("code not valid")]
+    NotValid,
+}
+
+/// How much a refusal may say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Wrong (with the tries left), expired, or used up: for registration,
+    /// where a code exists only if the person asked for one.
+    Detailed,
+    /// One answer for every refusal ([`CodeRefused::NotValid`]).
+    Uniform,
 }
 
 /// Refuses a code that is not even shaped like one, before any store call.
@@ -82,29 +97,80 @@ impl CheckedCode<'_> {
     }
 }
 
-/// Checks a presented code (1 GetItem), counting a wrong try (1 UpdateItem).
+/// The client address's budget of wrong codes, across every address and
+/// purpose: five tries per code and a few codes an hour per address still
+/// let one client guess across thousands of addresses without it.
+fn wrong_codes(app: &App) -> Rule {
+    Rule {
+        name: "wrong-codes-ip",
+        limit: app.config.rate_limits.wrong_codes_per_ip,
+    }
+}
+
+/// Checks a presented code: the client's wrong-code budget is taken first
+/// (`429` past it, before the code is looked at) beside the read of the
+/// stored code (1 UpdateItem and 1 GetItem at once); a wrong try is counted
+/// on the code (1 UpdateItem), a right one gives the budget back (1
+/// UpdateItem).
 pub async fn check<'a>(
     app: &App,
+    client_ip: &str,
     purpose: CodePurpose,
     email: &'a Email,
     code: &str,
+    answer: Answer,
 ) -> Result<CheckedCode<'a>, ApiError> {
     let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code);
-    let stored = app.store.code(purpose, email).await?;
-    match one_time_code::check_code(stored.as_ref(), &hash, Timestamp::now()) {
-        CodeCheck::Valid => Ok(CheckedCode {
-            purpose,
-            email,
-            hash,
-        }),
+    let (taken, stored) = tokio::join!(
+        rate_limit::take(&app.store, wrong_codes(app), client_ip),
+        app.store.code(purpose, email),
+    );
+    let taken = taken.inspect_err(|error| {
+        if error.status.as_u16() == 429 {
+            tracing::warn!(
+                event = "code_limit_hit",
+                client_ip,
+                limit = "wrong-codes-ip",
+                "wrong-code limit reached"
+            );
+        }
+    })?;
+    let stored = stored?;
+    let refused = match one_time_code::check_code(stored.as_ref(), &hash, Timestamp::now()) {
+        CodeCheck::Valid => {
+            rate_limit::give_back(&app.store, wrong_codes(app), client_ip, taken).await?;
+            return Ok(CheckedCode {
+                purpose,
+                email,
+                hash,
+            });
+        }
         CodeCheck::Wrong => {
             app.store.record_wrong_code(purpose, email).await?;
             let tries_left = stored.map_or(0, |s| {
                 one_time_code::MAX_WRONG_ATTEMPTS.saturating_sub(s.wrong_attempts + 1)
             });
-            Err(CodeRefused::Wrong { tries_left }.into())
+            CodeRefused::Wrong { tries_left }
         }
-        CodeCheck::ExpiredOrMissing => Err(CodeRefused::ExpiredOrMissing.into()),
-        CodeCheck::Exhausted => Err(CodeRefused::Exhausted.into()),
+        CodeCheck::ExpiredOrMissing => CodeRefused::ExpiredOrMissing,
+        CodeCheck::Exhausted => CodeRefused::Exhausted,
+    };
+    tracing::warn!(event = "code_rejected", client_ip, purpose = purpose.as_str(), reason = %refused, "one-time code rejected");
+    Err(match answer {
+        Answer::Detailed => refused,
+        Answer::Uniform => CodeRefused::NotValid,
     }
+    .into())
+}
+
+/// Stores a code that is never sent (1 PutItem), so that a request for an
+/// address that gets no code makes the same store calls as one that does.
+pub async fn store_unsent(app: &App, purpose: CodePurpose, email: &Email) -> Result<(), ApiError> {
+    let code = OneTimeCode::generate();
+    let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code.digits());
+    let expires_at = Timestamp::now().plus_seconds(CODE_TTL_SECONDS);
+    app.store
+        .put_code(purpose, email, &hash, expires_at)
+        .await?;
+    Ok(())
 }

@@ -75,6 +75,23 @@ impl Store {
         }
     }
 
+    /// Empties a rate-limit window (1 DeleteItem): what lifts a lock.
+    pub async fn clear_events(
+        &self,
+        rule: &str,
+        subject: &str,
+        window_start: i64,
+    ) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::rate(rule, subject)))
+            .key(keys::SK, s(window_start.to_string()))
+            .send()
+            .await?;
+        Ok(())
+    }
+
     /// The count of a rate-limit window without adding to it (1 GetItem).
     pub async fn event_count(
         &self,

@@ -301,7 +301,7 @@ async fn password_reset_changes_the_password_and_ends_every_session() {
     // Single use.
     let again = ann.post("/api/auth/password-reset/confirm", confirm).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
-    assert_eq!(again.code(), "code_expired");
+    assert_eq!(again.code(), "invalid_code");
 
     ann.refresh = old_cookie;
     assert_eq!(
@@ -344,7 +344,7 @@ async fn reset_for_an_unknown_address_answers_the_same_and_sends_no_code() {
         .post("/api/auth/password-reset/confirm", json!({ "email": address, "code": "123456", "new_password": "amber-meadow-compass-88" }))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert_eq!(reply.code(), "code_expired");
+    assert_eq!(reply.code(), "invalid_code");
 }
 
 #[tokio::test]

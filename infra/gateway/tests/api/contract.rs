@@ -665,19 +665,22 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
     );
 
     // POST /api/auth/login, success (by username, then by email): UpdateItem
-    // login-ip counter, GetItem username (or email) claim, GetItem profile,
-    // UpdateItem login-failures counter (the try, counted before the check)
-    // and UpdateItem again (given back: the password was right), PutItem session.
+    // login-ip counter beside GetItem username (or email) claim; GetItem
+    // profile beside UpdateItem login-failures counter (the try, counted
+    // before the check); UpdateItem again (given back: the password was
+    // right); PutItem session. 6 requests, 4 deep.
     for identifier in [&ann.username, &ann.email] {
         let reply = stack
             .person()
             .post("/api/auth/login", login(identifier, PASSWORD))
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-        assert_eq!(reply.dynamodb_requests(), 6, "{identifier}");
+        reply.assert_cost(6, 4);
     }
-    // Wrong password: UpdateItem login-ip counter, GetItem claim, GetItem
-    // profile, UpdateItem login-failures counter.
+    // Wrong password: the same reads and the failure count, 4 requests, 2
+    // deep; an unknown login makes exactly the same requests (its claim
+    // missing, a profile nobody has, its own failure count), so neither its
+    // answer nor its work tells which accounts exist.
     let reply = stack
         .person()
         .post(
@@ -686,9 +689,7 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(reply.dynamodb_requests(), 4);
-    // Unknown user: UpdateItem login-ip counter, GetItem claim (no account, so
-    // no profile and no failure counter).
+    reply.assert_cost(4, 2);
     let reply = stack
         .person()
         .post(
@@ -697,13 +698,13 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(reply.dynamodb_requests(), 2);
+    reply.assert_cost(4, 2);
 
-    // POST /api/auth/refresh: GetItem session, conditional UpdateItem rotating
-    // it, GetItem profile.
+    // POST /api/auth/refresh: GetItem session beside GetItem profile, then
+    // the conditional UpdateItem rotating it: 3 requests, 2 deep.
     let reply = ann.post("/api/auth/refresh", json!({})).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    assert_eq!(reply.dynamodb_requests(), 3);
+    reply.assert_cost(3, 2);
     ann.keep_session(&reply);
     // Without a cookie: refused before the table.
     let reply = stack.person().post("/api/auth/refresh", json!({})).await;
@@ -723,13 +724,26 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
         .await;
     assert_eq!(reply.status, StatusCode::ACCEPTED);
     assert_eq!(reply.dynamodb_requests(), 4);
-    // A registered address: the same without the PutItem (a notice, no code).
+    // A registered address: the same requests (a notice instead of the code,
+    // and a code stored that nobody receives).
     let reply = stack
         .person()
         .post("/api/auth/otp", json!({ "email": ann.email }))
         .await;
     assert_eq!(reply.status, StatusCode::ACCEPTED);
-    assert_eq!(reply.dynamodb_requests(), 3);
+    assert_eq!(reply.dynamodb_requests(), 4);
+
+    // POST /api/auth/password-reset: UpdateItem code-ip and reset-email
+    // counters, GetItem email claim, PutItem code: the same for an address
+    // with an account (the code is sent) and one without (a notice is).
+    for email in [ann.email.clone(), format!("none-{}@example.com", unique())] {
+        let reply = stack
+            .person()
+            .post("/api/auth/password-reset", json!({ "email": email }))
+            .await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED);
+        assert_eq!(reply.dynamodb_requests(), 4, "{email}");
+    }
 
     // GET /api/users/search: GetItem username claim.
     let reply = ann.get(&format!("/api/users/search?q={}", unique())).await;

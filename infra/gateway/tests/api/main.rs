@@ -10,6 +10,7 @@ mod connections;
 mod contract;
 mod engine_limits;
 mod feed;
+mod guessing;
 mod limits;
 mod logs;
 mod mail;
