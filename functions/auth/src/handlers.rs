@@ -193,8 +193,8 @@ fn with_cleared_cookie(mut response: Response) -> Response {
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth",
     responses((status = 200, body = Session, description = "New access token; refresh cookie rotated"),
               (status = 401, body = ErrorBody)))]
-pub async fn refresh(State(app): State<App>, headers: HeaderMap) -> Response {
-    match sessions::refresh(&app, cookie(&headers, REFRESH_COOKIE)).await {
+pub async fn refresh(State(app): State<App>, ip: ClientIp, headers: HeaderMap) -> Response {
+    match sessions::refresh(&app, &ip.0, cookie(&headers, REFRESH_COOKIE)).await {
         Ok(signed) => session_response(&app, signed, StatusCode::OK),
         Err(error) if error.status == StatusCode::UNAUTHORIZED => {
             with_cleared_cookie(error.into_response())
@@ -215,8 +215,12 @@ pub async fn logout(State(app): State<App>, headers: HeaderMap) -> Result<Respon
 #[utoipa::path(post, path = "/api/auth/logout-all", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "Every session revoked; cookie cleared"),
               (status = 401, body = ErrorBody)))]
-pub async fn logout_all(State(app): State<App>, caller: CurrentUser) -> Result<Response, ApiError> {
-    sessions::sign_out_everywhere(&app, &caller.user_id).await?;
+pub async fn logout_all(
+    State(app): State<App>,
+    ip: ClientIp,
+    caller: CurrentUser,
+) -> Result<Response, ApiError> {
+    sessions::sign_out_everywhere(&app, &ip.0, &caller.user_id).await?;
     Ok(with_cleared_cookie(StatusCode::NO_CONTENT.into_response()))
 }
 

@@ -75,7 +75,7 @@ pub fn signed_out() -> ApiError {
 /// current one replaced revokes the whole family; a secret never issued for
 /// it is refused and changes nothing. A session begun before the account's
 /// last password reset is over.
-pub async fn refresh(app: &App, cookie: Option<&str>) -> Result<Signed, ApiError> {
+pub async fn refresh(app: &App, client_ip: &str, cookie: Option<&str>) -> Result<Signed, ApiError> {
     let token = cookie
         .and_then(RefreshToken::parse)
         .ok_or_else(signed_out)?;
@@ -89,6 +89,7 @@ pub async fn refresh(app: &App, cookie: Option<&str>) -> Result<Signed, ApiError
     let revoke = |why: &'static str| async move {
         tracing::warn!(
             event = "session_revoked",
+            client_ip,
             user_id = %token.user_id,
             reason = why,
             "session revoked"
@@ -104,7 +105,7 @@ pub async fn refresh(app: &App, cookie: Option<&str>) -> Result<Signed, ApiError
     match decide_rotation(token, secrets) {
         Rotation::Refuse => return Err(signed_out()),
         Rotation::RevokeFamily => {
-            tracing::warn!(event = "refresh_reuse_detected", user_id = %token.user_id, "refresh token replayed");
+            tracing::warn!(event = "refresh_reuse_detected", client_ip, user_id = %token.user_id, "refresh token replayed");
             revoke("refresh token replayed").await?;
             return Err(signed_out());
         }
@@ -129,7 +130,7 @@ pub async fn refresh(app: &App, cookie: Option<&str>) -> Result<Signed, ApiError
         .await?;
     if !rotated {
         // Someone else presented this same token a moment ago: a replay.
-        tracing::warn!(event = "refresh_reuse_detected", user_id = %token.user_id, "refresh token raced");
+        tracing::warn!(event = "refresh_reuse_detected", client_ip, user_id = %token.user_id, "refresh token raced");
         revoke("refresh token replayed").await?;
         return Err(signed_out());
     }
@@ -160,8 +161,8 @@ pub async fn sign_out(app: &App, cookie: Option<&str>) -> Result<(), ApiError> {
 }
 
 /// Ends every session of `me` (1 Query, BatchWriteItem per 25).
-pub async fn sign_out_everywhere(app: &App, me: &UserId) -> Result<(), ApiError> {
+pub async fn sign_out_everywhere(app: &App, client_ip: &str, me: &UserId) -> Result<(), ApiError> {
     let revoked = app.store.delete_all_sessions(me).await?;
-    tracing::info!(event = "session_revoked", user_id = %me, revoked, reason = "signed out everywhere", "sessions revoked");
+    tracing::info!(event = "session_revoked", client_ip, user_id = %me, revoked, reason = "signed out everywhere", "sessions revoked");
     Ok(())
 }

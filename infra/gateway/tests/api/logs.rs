@@ -34,7 +34,14 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
     let writer = captured.clone();
     let _logs =
         tracing::subscriber::set_default(shared::http::json_subscriber(move || writer.clone()));
-    let stack = Stack::start().await;
+    let mut config = crate::common::test_config();
+    let limit = |max| shared::config::RateLimit {
+        max,
+        window: std::time::Duration::from_secs(3600),
+    };
+    config.rate_limits.login_failures_per_account = limit(3);
+    config.rate_limits.wrong_codes_per_ip = limit(2);
+    let stack = Stack::start_with(config).await;
 
     // A whole life: sign-up code, registration, a post, sign-in, refresh,
     // a password reset with its code, and a wrong password.
@@ -70,6 +77,11 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
     let refreshed = ann.call(Method::POST, "/api/auth/refresh", None).await;
     assert_eq!(refreshed.status, StatusCode::OK, "{:?}", refreshed.body);
     ann.keep_session(&refreshed);
+    // A stolen refresh token (the one the refresh replaced) replayed.
+    let mut replayer = stack.person();
+    replayer.refresh = Some(first_refresh.clone());
+    let replayed = replayer.call(Method::POST, "/api/auth/refresh", None).await;
+    assert_eq!(replayed.status, StatusCode::UNAUTHORIZED);
 
     let reset_requested = ann
         .post("/api/auth/password-reset", json!({ "email": ann.email }))
@@ -90,6 +102,34 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
         .await;
     assert!(reset.status.is_success(), "{:?}", reset.body);
 
+    // And what an attacker does: made-up logins until the lock, wrong reset
+    // codes until the client's limit.
+    let thief = stack.person();
+    let made_up = format!("nobody_{}", crate::common::unique());
+    for expected in [401, 401, 401, 429] {
+        let reply = thief
+            .post(
+                "/api/auth/login",
+                json!({ "login": made_up, "password": "guess-guess-guess" }),
+            )
+            .await;
+        assert_eq!(reply.status.as_u16(), expected, "{:?}", reply.body);
+    }
+    let wrong_code = if reset_code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for expected in [400, 400, 429] {
+        let reply = thief
+            .post(
+                "/api/auth/password-reset/confirm",
+                json!({ "email": ann.email, "code": wrong_code, "new_password": new_password }),
+            )
+            .await;
+        assert_eq!(reply.status.as_u16(), expected, "{:?}", reply.body);
+    }
+
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     let lines: Vec<Value> = text
         .lines()
@@ -101,8 +141,9 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
         .iter()
         .filter(|l| l["message"] == "request served")
         .collect();
-    // otp, register, post, two sign-ins, refresh, reset request and confirm.
-    assert_eq!(served.len(), 8, "one line per request:\n{text}");
+    // otp, register, post, two sign-ins, refresh, reset request and confirm;
+    // the replay, 4 made-up sign-ins, 3 wrong codes.
+    assert_eq!(served.len(), 16, "one line per request:\n{text}");
     for line in &served {
         assert!(
             line["span"]["request_id"]
@@ -124,6 +165,55 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
             .iter()
             .any(|l| l["span"]["route"] == "/api/posts" && l["span"]["user_id"] == ann.id.as_str()),
         "the post's line names its author's id"
+    );
+
+    // One line per security event, with the client's address and, where
+    // known, the account's id.
+    let event = |name: &str| -> Vec<&Value> {
+        lines
+            .iter()
+            .filter(|l| l["fields"]["event"] == name || l["event"] == name)
+            .collect()
+    };
+    let field = |line: &Value, name: &str| -> Value {
+        let value = &line["fields"][name];
+        if value.is_null() {
+            line[name].clone()
+        } else {
+            value.clone()
+        }
+    };
+    for (name, count, with_user) in [
+        ("sign_in_failed", 4, None),
+        ("sign_in_locked", 1, None),
+        ("code_rejected", 2, None),
+        ("code_limit_hit", 1, None),
+        ("reset_requested", 1, Some(ann.id.as_str())),
+        ("reset_completed", 1, Some(ann.id.as_str())),
+        ("refresh_reuse_detected", 1, Some(ann.id.as_str())),
+        ("session_revoked", 1, Some(ann.id.as_str())),
+    ] {
+        let found = event(name);
+        assert_eq!(found.len(), count, "{name} lines:\n{text}");
+        for line in found {
+            if name != "refresh_reuse_detected" && name != "session_revoked" {
+                assert!(
+                    field(line, "client_ip")
+                        .as_str()
+                        .is_some_and(|ip| ip.starts_with("127.")),
+                    "{name} names the client: {line}"
+                );
+            }
+            if let Some(user) = with_user {
+                assert_eq!(field(line, "user_id"), user, "{name}: {line}");
+            }
+        }
+    }
+    // Ann's wrong password is one of the failures, with her id.
+    assert!(
+        event("sign_in_failed")
+            .iter()
+            .any(|l| field(l, "user_id") == ann.id.as_str())
     );
 
     for (what, secret) in [
