@@ -24,6 +24,14 @@ pub const DEFAULT_PAGE: usize = 20;
 /// See [`DEFAULT_PAGE`].
 pub const MAX_PAGE: usize = 50;
 
+/// Whether `text` holds a bidirectional override or isolate (U+202A–U+202E,
+/// U+2066–U+2069): with one, a name or a post can display as something it is
+/// not (text that reads backwards, a tag that looks like another).
+pub fn has_bidi_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+}
+
 /// A tag's name: 1–24 characters after trimming, compared case-insensitively.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagName(String);
@@ -45,6 +53,13 @@ impl TagName {
                 "name",
                 "invalid_tag_name",
                 "Field `name`: a tag name cannot contain control characters.",
+            ));
+        }
+        if has_bidi_control(name) {
+            return Err(ValidationError::new(
+                "name",
+                "invalid_tag_name",
+                "Field `name`: remove the text-direction controls (U+202A–U+202E, U+2066–U+2069).",
             ));
         }
         Ok(Self(name.to_owned()))
@@ -180,6 +195,13 @@ pub fn post_content(raw: &str) -> Result<String, ValidationError> {
             "content",
             "invalid_content",
             "Field `content`: remove the control characters (only line breaks and tabs are allowed).",
+        ));
+    }
+    if has_bidi_control(content) {
+        return Err(ValidationError::new(
+            "content",
+            "invalid_content",
+            "Field `content`: remove the text-direction controls (U+202A–U+202E, U+2066–U+2069).",
         ));
     }
     Ok(content.to_owned())
@@ -431,6 +453,13 @@ mod tests {
         assert!(post_content(&"é".repeat(5_000)).is_ok());
         assert!(post_content(&"é".repeat(5_001)).is_err());
         assert!(post_content("bell\u{7}").is_err());
+        for control in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+            assert!(post_content(&format!("abc{control}def")).is_err());
+            assert!(TagName::parse(&format!("ab{control}")).is_err());
+        }
+        // Right-to-left text itself is fine; the marks U+200E/U+200F too.
+        assert!(post_content("שלום \u{200F}").is_ok());
+        assert!(TagName::parse("عائلة").is_ok());
     }
 
     #[test]

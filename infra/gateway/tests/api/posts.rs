@@ -209,3 +209,64 @@ async fn posts_are_validated() {
         .await;
     assert_eq!(reply.body["content"], max.as_str());
 }
+
+#[tokio::test]
+async fn text_direction_controls_are_refused_in_posts_and_tag_names() {
+    let stack = Stack::start().await;
+    let ann = signed_up(&stack).await;
+    let post = write(&ann, "plain words", "connections", &[]).await;
+    let tag = create_tag(&ann, "Family").await;
+    for control in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+        // "evil\u{202E}gpj.exe" displays as "evilexe.jpg".
+        let text = format!("evil{control}gpj.exe");
+        for (method, path, body, code) in [
+            (
+                Method::POST,
+                "/api/posts".to_owned(),
+                json!({ "content": text, "audience": "private" }),
+                "invalid_content",
+            ),
+            (
+                Method::PATCH,
+                format!("/api/posts/{post}"),
+                json!({ "content": text }),
+                "invalid_content",
+            ),
+            (
+                Method::POST,
+                "/api/tags".to_owned(),
+                json!({ "name": format!("ab{control}", ), "color": "work" }),
+                "invalid_tag_name",
+            ),
+            (
+                Method::PATCH,
+                format!("/api/tags/{tag}"),
+                json!({ "name": format!("ab{control}") }),
+                "invalid_tag_name",
+            ),
+        ] {
+            let reply = ann.call(method.clone(), &path, Some(body)).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::BAD_REQUEST,
+                "{method} {path}: {:?}",
+                reply.body
+            );
+            assert_eq!(reply.code(), code, "{method} {path}");
+        }
+    }
+    // Nothing changed.
+    let reply = ann.get(&format!("/api/posts/{post}")).await;
+    assert_eq!(reply.body["content"], "plain words");
+    let tags = ann.get("/api/tags").await;
+    assert_eq!(tags.body["tags"][0]["name"], "Family");
+    assert_eq!(tags.body["tags"].as_array().unwrap().len(), 1);
+    // Right-to-left writing itself is welcome.
+    let reply = ann
+        .post(
+            "/api/posts",
+            json!({ "content": "שלום עולם", "audience": "private" }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+}
