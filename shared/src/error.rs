@@ -255,6 +255,12 @@ impl From<RequestError> for ApiError {
                     "You have {max} requests waiting for an answer. Cancel some before sending more."
                 ),
             ),
+            RequestError::TheirRequestsFull { max } => Self::conflict(
+                "their_requests_full",
+                format!(
+                    "This person already has {max} requests waiting for their answer. Try again once they have answered some."
+                ),
+            ),
             RequestError::Store(error) => error.into(),
         }
     }

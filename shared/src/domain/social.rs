@@ -19,6 +19,9 @@ pub const POST_MAX_LEN: usize = 5_000;
 pub const POST_MAX_TAGS: usize = 10;
 /// Most pending outgoing connection requests.
 pub const MAX_PENDING_REQUESTS: u32 = 100;
+/// Most pending incoming connection requests: past it a sender is told the
+/// person's requests are full, and listing them stays one small Query.
+pub const MAX_INCOMING_REQUESTS: u32 = 100;
 /// Default and largest page size.
 pub const DEFAULT_PAGE: usize = 20;
 /// See [`DEFAULT_PAGE`].

@@ -5,7 +5,7 @@ use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem, Update};
 use super::*;
 use crate::domain::Timestamp;
 use crate::domain::account::Username;
-use crate::domain::social::MAX_PENDING_REQUESTS;
+use crate::domain::social::{MAX_INCOMING_REQUESTS, MAX_PENDING_REQUESTS};
 
 /// One direction of a connection: `owner`'s view of `other`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,12 @@ pub enum RequestError {
         /// The limit.
         max: u32,
     },
+    /// The other person has the most incoming requests allowed.
+    #[error("their {max} incoming requests are full")]
+    TheirRequestsFull {
+        /// The limit.
+        max: u32,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -112,8 +118,11 @@ enum GraphCondition {
     NotConnected,
     /// The recipient has not asked the sender.
     NotAskedBack,
-    /// The recipient's profile exists.
-    RecipientExists,
+    /// The recipient's profile exists and has room for another incoming
+    /// request.
+    RecipientHasRoom,
+    /// The recipient's incoming count has the request in it.
+    IncomingCounted,
     /// The request exists (either half).
     RequestExists,
     /// The accepting person's profile exists and is under the cap.
@@ -150,8 +159,9 @@ pub(super) fn request_from_item(item: &Item) -> Result<PendingRequest, StoreErro
 impl Store {
     /// Sends a request from `from` to `to` (1 TransactWriteItems, and 1
     /// GetItem of the counts when a limit refused it): counts the pending
-    /// request under its limit, refuses at the connection cap, when already
-    /// connected or requested, or when `to` already asked `from`.
+    /// request on both sides under their limits, refuses at the connection
+    /// cap, when already connected or requested, or when `to` already asked
+    /// `from`.
     pub async fn send_request(
         &self,
         from: &super::UserRecord,
@@ -192,13 +202,15 @@ impl Store {
                 .map(|c| TransactWriteItem::builder().condition_check(c).build())
                 .map_err(build_error)
         };
-        let recipient_exists = ConditionCheck::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::user(&to.id)))
-            .key(keys::SK, s(keys::PROFILE))
-            .condition_expression("attribute_exists(PK)")
-            .build()
-            .map_err(build_error)?;
+        let count_incoming = self.adjust_counts(
+            &to.id,
+            &[Step::Up(Counter::PendingIn)],
+            &format!(
+                "attribute_exists(PK) AND {}",
+                Counter::PendingIn.below(":max_incoming")
+            ),
+            &[(":max_incoming", MAX_INCOMING_REQUESTS)],
+        )?;
         let transaction = Transaction::new()
             .item(SenderUnderLimits, count_pending)
             .item(
@@ -217,39 +229,40 @@ impl Store {
                 NotAskedBack,
                 absent(keys::user(&from.id), keys::request_in(&to.id))?,
             )
-            .item(
-                RecipientExists,
-                TransactWriteItem::builder()
-                    .condition_check(recipient_exists)
-                    .build(),
-            );
+            .item(RecipientHasRoom, count_incoming);
         // The most specific reason first: someone who is not there, then
         // what already exists between the two, and the limits last.
         match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
-            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.has(RecipientExists) {
-                RequestError::NoSuchPerson
-            } else if failed.has(NotConnected) {
-                RequestError::AlreadyConnected
-            } else if failed.has(NotAskedBack) {
-                RequestError::TheyAsked
-            } else if failed.has(NotRequested) {
-                RequestError::AlreadyRequested
-            } else {
-                // Only `SenderUnderLimits` is left, and it does not say which
-                // limit: the counts do.
-                let counts = self.counts(&from.id).await?;
-                if counts.connections >= max_connections {
-                    RequestError::CallerAtLimit {
-                        max: max_connections,
+            Err(TransactError::ConditionsFailed(failed)) => Err(
+                if failed.has(RecipientHasRoom) && self.user(&to.id).await?.is_none() {
+                    RequestError::NoSuchPerson
+                } else if failed.has(NotConnected) {
+                    RequestError::AlreadyConnected
+                } else if failed.has(NotAskedBack) {
+                    RequestError::TheyAsked
+                } else if failed.has(NotRequested) {
+                    RequestError::AlreadyRequested
+                } else if failed.has(RecipientHasRoom) {
+                    RequestError::TheirRequestsFull {
+                        max: MAX_INCOMING_REQUESTS,
                     }
                 } else {
-                    RequestError::TooManyPending {
-                        max: MAX_PENDING_REQUESTS,
+                    // Only `SenderUnderLimits` is left, and it does not say which
+                    // limit: the counts do.
+                    let counts = self.counts(&from.id).await?;
+                    if counts.connections >= max_connections {
+                        RequestError::CallerAtLimit {
+                            max: max_connections,
+                        }
+                    } else {
+                        RequestError::TooManyPending {
+                            max: MAX_PENDING_REQUESTS,
+                        }
                     }
-                }
-            }),
+                },
+            ),
         }
     }
 
@@ -296,7 +309,13 @@ impl Store {
             .item(NotConnected, self.put_new(edge(requester, me))?)
             .item(
                 CallerUnderCap,
-                count(me, &[Step::Up(Counter::Connections)])?,
+                count(
+                    me,
+                    &[
+                        Step::Up(Counter::Connections),
+                        Step::Down(Counter::PendingIn),
+                    ],
+                )?,
             )
             .item(
                 OtherUnderCap,
@@ -363,12 +382,21 @@ impl Store {
                     &Counter::PendingOut.above_zero(),
                     &[],
                 )?,
+            )
+            .item(
+                IncomingCounted,
+                self.adjust_counts(
+                    recipient,
+                    &[Step::Down(Counter::PendingIn)],
+                    "attribute_exists(PK)",
+                    &[],
+                )?,
             );
         match self.transact(transaction).await {
             Ok(()) => Ok(true),
             Err(TransactError::Store(error)) => Err(error),
-            // `RequestExists` or `PendingCounted`: the request was accepted
-            // or removed meanwhile.
+            // `RequestExists`, `PendingCounted` or `IncomingCounted` (a
+            // profile gone): the request was accepted or removed meanwhile.
             Err(TransactError::ConditionsFailed(_)) => Ok(false),
         }
     }

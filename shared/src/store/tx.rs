@@ -199,6 +199,8 @@ pub(crate) enum Counter {
     Connections,
     /// Requests sent and still pending.
     PendingOut,
+    /// Requests received and still pending.
+    PendingIn,
     /// Tags.
     Tags,
 }
@@ -209,6 +211,7 @@ impl Counter {
         match self {
             Counter::Connections => "connections",
             Counter::PendingOut => "pending_out",
+            Counter::PendingIn => "pending_in",
             Counter::Tags => "tags",
         }
     }

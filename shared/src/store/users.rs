@@ -82,6 +82,8 @@ pub struct Counts {
     pub connections: u32,
     /// Pending outgoing requests.
     pub pending_out: u32,
+    /// Pending incoming requests.
+    pub pending_in: u32,
     /// Tags.
     pub tags: u32,
 }
@@ -306,6 +308,7 @@ impl Store {
         Ok(Counts {
             connections: read(Counter::Connections),
             pending_out: read(Counter::PendingOut),
+            pending_in: read(Counter::PendingIn),
             tags: read(Counter::Tags),
         })
     }

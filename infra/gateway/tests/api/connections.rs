@@ -607,3 +607,120 @@ async fn unknown_and_malformed_ids_are_not_found_never_errors() {
         (StatusCode::NOT_FOUND, "connection_not_found")
     );
 }
+
+#[tokio::test]
+async fn incoming_requests_are_counted_and_capped() {
+    use shared::domain::social::MAX_INCOMING_REQUESTS;
+    let stack = Stack::start().await;
+    let [ann, bob, carol, dan, erin] = [
+        signed_up(&stack).await,
+        signed_up(&stack).await,
+        signed_up(&stack).await,
+        signed_up(&stack).await,
+        signed_up(&stack).await,
+    ];
+    let incoming = || async {
+        stack
+            .app
+            .store
+            .counts(&dan.user_id())
+            .await
+            .unwrap()
+            .pending_in
+    };
+    async fn ask(from: &Person, to: &Person) -> Reply {
+        from.post("/api/connections/requests", json!({ "user_id": to.id }))
+            .await
+    }
+    for from in [&ann, &bob, &carol] {
+        assert_eq!(ask(from, &dan).await.status, StatusCode::CREATED);
+    }
+    assert_eq!(incoming().await, 3);
+    // Declined, cancelled, accepted: each one comes off.
+    let reply = dan
+        .call(
+            Method::DELETE,
+            &format!("/api/connections/requests/{}", bob.id),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    let reply = carol
+        .call(
+            Method::DELETE,
+            &format!("/api/connections/requests/{}", dan.id),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    let reply = dan
+        .post(
+            &format!("/api/connections/requests/{}/accept", ann.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(incoming().await, 0);
+
+    // Dan's requests are full (the count written directly: asking him a
+    // hundred times would only slow the test).
+    set_pending_in(stack.app.store.table(), &dan.id, MAX_INCOMING_REQUESTS).await;
+    let reply = ask(&erin, &dan).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{:?}", reply.body);
+    assert_eq!(reply.code(), "their_requests_full");
+    // Nothing was written on either side.
+    let outgoing = erin
+        .get("/api/connections/requests?direction=outgoing")
+        .await;
+    assert_eq!(outgoing.body["requests"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        stack
+            .app
+            .store
+            .counts(&erin.user_id())
+            .await
+            .unwrap()
+            .pending_out,
+        0
+    );
+    // Listing one's requests stays one Query.
+    let listed = dan.get("/api/connections/requests").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    listed.assert_cost(1, 1);
+
+    // Room for two, and four people ask at once: exactly two get in.
+    set_pending_in(stack.app.store.table(), &dan.id, MAX_INCOMING_REQUESTS - 2).await;
+    let askers = [
+        signed_up(&stack).await,
+        signed_up(&stack).await,
+        signed_up(&stack).await,
+        signed_up(&stack).await,
+    ];
+    let replies = futures::future::join_all(askers.iter().map(|from| ask(from, &dan))).await;
+    let created = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    let full = replies
+        .iter()
+        .filter(|r| r.code() == "their_requests_full")
+        .count();
+    assert_eq!((created, full), (2, 2));
+    assert_eq!(incoming().await, MAX_INCOMING_REQUESTS);
+}
+
+/// Overwrites a person's count of incoming requests.
+async fn set_pending_in(table: &str, user_id: &str, value: u32) {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    dynamodb()
+        .await
+        .update_item()
+        .table_name(table)
+        .key("PK", AttributeValue::S(format!("USER#{user_id}")))
+        .key("SK", AttributeValue::S("PROFILE".into()))
+        .update_expression("SET pending_in = :n")
+        .expression_attribute_values(":n", AttributeValue::N(value.to_string()))
+        .send()
+        .await
+        .unwrap();
+}

@@ -13,7 +13,9 @@ use shared::domain::Timestamp;
 use shared::domain::account::{Email, Username};
 use shared::domain::ids::{TagId, UserId};
 use shared::domain::one_time_code::CodePurpose;
-use shared::domain::social::{MAX_PENDING_REQUESTS, MAX_TAGS, TagColor, TagName};
+use shared::domain::social::{
+    MAX_INCOMING_REQUESTS, MAX_PENDING_REQUESTS, MAX_TAGS, TagColor, TagName,
+};
 use shared::store::metrics::{StoreTally, TALLY};
 use shared::store::{
     AcceptError, CodeToConsume, CountInWindow, CreateTagError, CreateUserError, EdgeOf,
@@ -362,11 +364,14 @@ async fn send_request_names_who_is_missing_what_exists_or_which_limit() {
         person(store).await,
     ];
 
+    // The recipient's count is an update (a transaction cannot also check
+    // the same item), so a refusal there reads the profile to tell a person
+    // who is not there from one whose requests are full.
     let operations = refused!(
         store.send_request(&ann, &nobody(), ROOMY, now),
         RequestError::NoSuchPerson
     );
-    assert_eq!(operations, TRANSACTION);
+    assert_eq!(operations, ["TransactWriteItems", "GetItem"]);
 
     store.send_request(&ann, &bob, ROOMY, now).await.unwrap();
     refused!(
@@ -415,6 +420,22 @@ async fn send_request_names_who_is_missing_what_exists_or_which_limit() {
         store.send_request(&dan, &nobody(), ROOMY, now),
         RequestError::NoSuchPerson
     );
+    // Carol has as many incoming requests as allowed (written directly).
+    set_count(store, &carol.id, "pending_in", MAX_INCOMING_REQUESTS).await;
+    let operations = refused!(
+        store.send_request(&bob, &carol, ROOMY, now),
+        RequestError::TheirRequestsFull {
+            max: MAX_INCOMING_REQUESTS
+        }
+    );
+    assert_eq!(operations, ["TransactWriteItems", "GetItem"]);
+    // What exists between them still comes first.
+    set_count(store, &ann.id, "pending_in", MAX_INCOMING_REQUESTS).await;
+    refused!(
+        store.send_request(&bob, &ann, ROOMY, now),
+        RequestError::AlreadyConnected
+    );
+    set_count(store, &carol.id, "pending_in", 0).await;
     // Nothing was written by any refusal.
     assert!(store.requests(&carol.id, true).await.unwrap().is_empty());
 }
