@@ -477,13 +477,39 @@ def test_dynamodb_resources_are_the_table_or_its_indexes(functions, resources):
 def test_dynamodb_actions_per_function(functions):
     got: dict[str, set[str]] = {k: set() for k in functions}
     for owner, st in _statements(functions):
+        if st.get("Effect") != "Allow":
+            continue
         got[owner] |= {a for a in _as_list(st["Action"]) if a.startswith("dynamodb:")}
     assert got == EXPECTED_DYNAMODB_ACTIONS
 
 
+def test_only_the_auth_function_reaches_password_hashes(functions):
+    """Every other function with table access is denied the CREDENTIALS#
+    partitions, for every action it has on the table."""
+    allowed: dict[str, set[str]] = {k: set() for k in functions}
+    denied: dict[str, set[str]] = {k: set() for k in functions}
+    for owner, st in _statements(functions):
+        actions = {a for a in _as_list(st["Action"]) if a.startswith("dynamodb:")}
+        if st.get("Effect") == "Allow":
+            allowed[owner] |= actions
+            continue
+        assert st["Condition"] == {
+            "ForAnyValue:StringLike": {"dynamodb:LeadingKeys": ["CREDENTIALS#*"]}
+        }, owner
+        assert _as_list(st["Resource"]) == [{"Fn::GetAtt": ["Table", "Arn"]}], owner
+        denied[owner] |= actions
+    for owner, actions in allowed.items():
+        if not actions:
+            continue
+        if owner == "AuthFunction":
+            assert not denied[owner], "the auth function signs people in"
+        else:
+            assert actions <= denied[owner], f"{owner} may reach credentials"
+
+
 def test_users_function_is_read_only(functions):
     for owner, st in _statements(functions):
-        if owner != "UsersFunction":
+        if owner != "UsersFunction" or st.get("Effect") != "Allow":
             continue
         for action in _as_list(st["Action"]):
             verb = action.split(":", 1)[1]

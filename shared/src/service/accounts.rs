@@ -120,16 +120,16 @@ pub async fn register(
         Answer::Detailed,
     )
     .await?;
+    let password_hash = hash(password).await?;
     let user = UserRecord {
         id: UserId::new(),
         username,
         email: email.clone(),
-        password_hash: hash(password).await?,
         credentials: 0,
         created_at: Timestamp::now(),
     };
     app.store
-        .create_user(&user, code.to_consume(), count)
+        .create_user(&user, &password_hash, code.to_consume(), count)
         .await?;
     tracing::info!(user_id = %user.id, "account created");
     Ok(user)
@@ -170,7 +170,7 @@ pub async fn sign_in(
     let limits = app.config.rate_limits;
     let login = Login::parse(login);
     // The same reads whether the login names an account or not: a claim,
-    // then a profile (one nobody has, when there is no claim). The client's
+    // then a profile and a password hash (nobody's, when there is no claim). The client's
     // count goes beside the claim's read.
     let (counted, claim) = tokio::join!(
         rate_limit::count(&app.store, rule("login-ip", limits.login_per_ip), client_ip),
@@ -204,11 +204,17 @@ pub async fn sign_in(
         (None, None) => "login:invalid".to_owned(),
     };
     let nobody = nobody();
-    let (user, taken) = tokio::join!(
-        app.store.user(claim.as_ref().unwrap_or(&nobody)),
+    let account = claim.as_ref().unwrap_or(&nobody);
+    let (user, stored_hash, taken) = tokio::join!(
+        app.store.user(account),
+        app.store.password_hash(account),
         rate_limit::take(&app.store, failures, &subject),
     );
-    let user = user?;
+    let (user, mut stored_hash) = (user?, stored_hash?);
+    if stored_hash.is_none() && user.is_some() {
+        // An account from before the hash had an item of its own.
+        stored_hash = app.store.legacy_password_hash(account).await?;
+    }
     let user_id = claim.as_ref();
     let taken = taken.inspect_err(|error| {
         if error.status == StatusCode::TOO_MANY_REQUESTS {
@@ -220,7 +226,7 @@ pub async fn sign_in(
             );
         }
     })?;
-    let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
+    let stored_hash = stored_hash.filter(|_| user.is_some());
     if !verify_password(stored_hash, password).await {
         tracing::warn!(
             event = "sign_in_failed",

@@ -8,6 +8,7 @@
 //! | item | PK | SK |
 //! |---|---|---|
 //! | user profile | `USER#<user_id>` | `PROFILE` |
+//! | password hash (auth only) | `CREDENTIALS#<user_id>` | `PASSWORD` |
 //! | email claim (uniqueness) | `EMAIL#<email>` | `CLAIM` |
 //! | username claim (uniqueness) | `USERNAME#<username>` | `CLAIM` |
 //! | one-time code | `CODE#<purpose>#<email>` | `CODE` |
@@ -54,6 +55,19 @@ pub fn username_claim(username: &Username) -> String {
 pub fn code(purpose: CodePurpose, email: &Email) -> String {
     format!("CODE#{}#{}", purpose.as_str(), email.as_str())
 }
+
+/// `CREDENTIALS#<id>`: a user's password hash, in a partition of its own so
+/// that no read of the user's partition (the profile, the connections, the
+/// tags) ever carries it, and IAM can keep every function but `auth` out of
+/// it (`dynamodb:LeadingKeys`).
+pub fn credentials(user_id: &UserId) -> String {
+    format!("{CREDENTIALS_PREFIX}{user_id}")
+}
+
+/// Prefix of the credentials partitions.
+pub const CREDENTIALS_PREFIX: &str = "CREDENTIALS#";
+/// Sort key of the password hash.
+pub const PASSWORD: &str = "PASSWORD";
 
 /// `SESSION#<family_id>`.
 pub fn session(family_id: &FamilyId) -> String {

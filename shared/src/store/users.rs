@@ -8,7 +8,8 @@ use super::*;
 use crate::domain::Timestamp;
 use crate::domain::account::{Email, Username};
 
-/// A user as stored (the password hash never leaves the auth code).
+/// A user as stored. The password hash is not part of it: it is a separate
+/// item (`keys::credentials`) that only the auth function reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
     /// The account.
@@ -17,8 +18,6 @@ pub struct UserRecord {
     pub username: Username,
     /// Normalised email.
     pub email: Email,
-    /// Argon2id PHC string.
-    pub password_hash: String,
     /// The credential version: a password reset moves it on, which ends
     /// every session begun under an older one (see `SessionRecord`).
     pub credentials: i64,
@@ -54,7 +53,6 @@ pub(crate) fn user_from_item(item: &Item) -> Result<UserRecord, StoreError> {
         id: UserId::from_stored(attr_s(item, "id")?),
         username: Username::from_stored(attr_s(item, "username")?),
         email: Email::from_stored(attr_s(item, "email")?),
-        password_hash: attr_s(item, "password_hash")?,
         credentials: attr_n(item, "credentials").unwrap_or(0),
         created_at: Timestamp(attr_n(item, "created_at")?),
     })
@@ -103,6 +101,8 @@ enum AccountCondition {
     UnderRateLimit,
     /// The profile whose password changes exists.
     ProfileExists,
+    /// No credentials item has the new user's id.
+    CredentialsNew,
 }
 
 impl Store {
@@ -115,6 +115,7 @@ impl Store {
     pub async fn create_user(
         &self,
         user: &UserRecord,
+        password_hash: &str,
         code: CodeToConsume<'_>,
         limit: CountInWindow<'_>,
     ) -> Result<(), CreateUserError> {
@@ -125,8 +126,12 @@ impl Store {
             ("id".into(), s(&user.id)),
             ("username".into(), s(&user.username)),
             ("email".into(), s(&user.email)),
-            ("password_hash".into(), s(&user.password_hash)),
             ("created_at".into(), n(user.created_at.0)),
+        ]);
+        let credentials = Item::from([
+            pk(keys::credentials(&user.id)),
+            sk(keys::PASSWORD),
+            ("password_hash".into(), s(password_hash)),
         ]);
         let claim = |key: String| {
             Item::from([
@@ -139,6 +144,7 @@ impl Store {
         let (email, username) = (&user.email, &user.username);
         let transaction = Transaction::new()
             .item(ProfileNew, self.put_new(profile)?)
+            .item(CredentialsNew, self.put_new(credentials)?)
             .item(EmailFree, self.put_new(claim(keys::email_claim(email)))?)
             .item(
                 UsernameFree,
@@ -162,11 +168,32 @@ impl Store {
             } else if failed.has(CodeLive) {
                 CreateUserError::CodeGone
             } else {
-                // Only `ProfileNew` is left: a ULID collision, vanishingly
-                // unlikely and retryable.
+                // Only `ProfileNew` or `CredentialsNew` is left: a ULID
+                // collision, vanishingly unlikely and retryable.
                 CreateUserError::Store(StoreError::Unavailable("user id collision".into()))
             }),
         }
+    }
+
+    /// A user's password hash (1 GetItem of their credentials item; for an
+    /// account made before the hash moved there, 1 more of the profile, which
+    /// held it). Only the auth function reads this.
+    pub async fn password_hash(&self, user_id: &UserId) -> Result<Option<String>, StoreError> {
+        let item = self.get(keys::credentials(user_id), keys::PASSWORD).await?;
+        match item {
+            Some(item) => attr_s(&item, "password_hash").map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The hash an account made before the credentials item kept on its
+    /// profile (1 GetItem), until its next password change moves it.
+    pub async fn legacy_password_hash(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Option<String>, StoreError> {
+        let item = self.get(keys::user(user_id), keys::PROFILE).await?;
+        Ok(item.and_then(|item| attr_s(&item, "password_hash").ok()))
     }
 
     /// A user's profile by id (1 GetItem).
@@ -199,8 +226,10 @@ impl Store {
         .transpose()
     }
 
-    /// Sets a new password hash, moves the credential version on and
-    /// consumes the reset code, in one `TransactWriteItems` (1 request).
+    /// Sets a new password hash (in the credentials item; a hash left on the
+    /// profile by an older version is removed), moves the credential version
+    /// on and consumes the reset code, in one `TransactWriteItems` (1
+    /// request).
     pub async fn reset_password(
         &self,
         user_id: &UserId,
@@ -213,12 +242,21 @@ impl Store {
             .key(keys::PK, s(keys::user(user_id)))
             .key(keys::SK, s(keys::PROFILE))
             .update_expression(
-                "SET password_hash = :h, credentials = if_not_exists(credentials, :zero) + :one",
+                "SET credentials = if_not_exists(credentials, :zero) + :one REMOVE password_hash",
             )
             .condition_expression("attribute_exists(PK)")
-            .expression_attribute_values(":h", s(password_hash))
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":one", n(1))
+            .build()
+            .map_err(build_error)?;
+        let credentials = Item::from([
+            pk(keys::credentials(user_id)),
+            sk(keys::PASSWORD),
+            ("password_hash".into(), s(password_hash)),
+        ]);
+        let put = aws_sdk_dynamodb::types::Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(credentials))
             .build()
             .map_err(build_error)?;
         let transaction = Transaction::new()
@@ -226,6 +264,8 @@ impl Store {
                 ProfileExists,
                 TransactWriteItem::builder().update(update).build(),
             )
+            // Overwrites the hash; the profile's condition is the check.
+            .unconditioned(TransactWriteItem::builder().put(put).build())
             .item(CodeLive, self.consume_code_item(&code)?);
         match self.transact(transaction).await {
             Ok(()) => Ok(()),

@@ -77,13 +77,13 @@ async fn create_user(app: &App, username: String, password_hash: String) -> User
         id: UserId::new(),
         username: Username::parse(&username).expect("username"),
         email: email.clone(),
-        password_hash,
         credentials: 0,
         created_at: now,
     };
     app.store
         .create_user(
             &user,
+            &password_hash,
             CodeToConsume {
                 purpose: CodePurpose::Register,
                 email: &email,

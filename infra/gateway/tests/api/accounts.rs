@@ -574,3 +574,94 @@ async fn every_api_response_carries_the_security_headers() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_password_hash_lives_apart_from_the_profile() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let stack = Stack::start().await;
+    let mut ann = stack.person();
+    ann.sign_up().await;
+    let item = |pk: String, sk: &str| {
+        let table = stack.app.store.table().to_owned();
+        let sk = sk.to_owned();
+        async move {
+            dynamodb()
+                .await
+                .get_item()
+                .table_name(table)
+                .key("PK", AttributeValue::S(pk))
+                .key("SK", AttributeValue::S(sk))
+                .send()
+                .await
+                .unwrap()
+                .item
+        }
+    };
+    // What every function reads of Ann (her profile, in her partition) has
+    // no hash; the hash is in a partition of its own, which IAM keeps every
+    // function but auth out of (tests-template).
+    let profile = item(format!("USER#{}", ann.id), "PROFILE").await.unwrap();
+    assert!(!profile.contains_key("password_hash"), "{profile:?}");
+    let credentials = item(format!("CREDENTIALS#{}", ann.id), "PASSWORD")
+        .await
+        .unwrap();
+    assert!(
+        credentials["password_hash"]
+            .as_s()
+            .unwrap()
+            .starts_with("$argon2id$")
+    );
+
+    // An account from before the move (its hash on the profile, no
+    // credentials item) still signs in, and a reset moves the hash.
+    let hash = credentials["password_hash"].clone();
+    let client = dynamodb().await;
+    let table = stack.app.store.table();
+    client
+        .delete_item()
+        .table_name(table)
+        .key("PK", AttributeValue::S(format!("CREDENTIALS#{}", ann.id)))
+        .key("SK", AttributeValue::S("PASSWORD".into()))
+        .send()
+        .await
+        .unwrap();
+    client
+        .update_item()
+        .table_name(table)
+        .key("PK", AttributeValue::S(format!("USER#{}", ann.id)))
+        .key("SK", AttributeValue::S("PROFILE".into()))
+        .update_expression("SET password_hash = :h")
+        .expression_attribute_values(":h", hash)
+        .send()
+        .await
+        .unwrap();
+    let login = |password: &str| json!({ "login": ann.username, "password": password });
+    let reply = stack
+        .person()
+        .post("/api/auth/login", login(PASSWORD))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    ann.post("/api/auth/password-reset", json!({ "email": ann.email }))
+        .await;
+    let code = latest_code(&ann.email).await;
+    let new_password = "amber-meadow-compass-88";
+    let reply = ann
+        .post(
+            "/api/auth/password-reset/confirm",
+            json!({ "email": ann.email, "code": code, "new_password": new_password }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    let profile = item(format!("USER#{}", ann.id), "PROFILE").await.unwrap();
+    assert!(!profile.contains_key("password_hash"), "{profile:?}");
+    assert!(
+        item(format!("CREDENTIALS#{}", ann.id), "PASSWORD")
+            .await
+            .is_some()
+    );
+    let reply = stack
+        .person()
+        .post("/api/auth/login", login(new_password))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+}

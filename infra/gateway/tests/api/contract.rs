@@ -666,20 +666,21 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
 
     // POST /api/auth/login, success (by username, then by email): UpdateItem
     // login-ip counter beside GetItem username (or email) claim; GetItem
-    // profile beside UpdateItem login-failures counter (the try, counted
-    // before the check); UpdateItem again (given back: the password was
-    // right); PutItem session. 6 requests, 4 deep.
+    // profile and GetItem password hash (its own item) beside UpdateItem
+    // login-failures counter (the try, counted before the check); UpdateItem
+    // again (given back: the password was right); PutItem session. 7
+    // requests, 4 deep.
     for identifier in [&ann.username, &ann.email] {
         let reply = stack
             .person()
             .post("/api/auth/login", login(identifier, PASSWORD))
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-        reply.assert_cost(6, 4);
+        reply.assert_cost(7, 4);
     }
-    // Wrong password: the same reads and the failure count, 4 requests, 2
+    // Wrong password: the same reads and the failure count, 5 requests, 2
     // deep; an unknown login makes exactly the same requests (its claim
-    // missing, a profile nobody has, its own failure count), so neither its
+    // missing, a profile and a hash nobody has, its own failure count), so neither its
     // answer nor its work tells which accounts exist.
     let reply = stack
         .person()
@@ -689,7 +690,7 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    reply.assert_cost(4, 2);
+    reply.assert_cost(5, 2);
     let reply = stack
         .person()
         .post(
@@ -698,7 +699,7 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    reply.assert_cost(4, 2);
+    reply.assert_cost(5, 2);
 
     // POST /api/auth/refresh: GetItem session beside GetItem profile, then
     // the conditional UpdateItem rotating it: 3 requests, 2 deep.

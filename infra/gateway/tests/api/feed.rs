@@ -108,7 +108,6 @@ async fn seeded_person(stack: &Stack) -> shared::store::UserRecord {
         id: UserId::new(),
         username: Username::parse(&format!("s_{suffix}")).unwrap(),
         email: Email::parse(&format!("seeded-{suffix}@example.com")).unwrap(),
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2VlZGVkc2VlZGVk$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
         credentials: 0,
         created_at: Timestamp::now(),
     };
@@ -143,7 +142,10 @@ async fn seeded_person(stack: &Stack) -> shared::store::UserRecord {
         expires_at: Timestamp::now().plus_seconds(600),
         max: u32::MAX,
     };
-    store.create_user(&user, consume, count).await.unwrap();
+    store
+        .create_user(&user, "$argon2id$v=19$m=19456,t=2,p=1$c2VlZGVkc2VlZGVk$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", consume, count)
+        .await
+        .unwrap();
     user
 }
 
