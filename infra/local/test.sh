@@ -70,6 +70,45 @@ step() {
   return 0
 }
 
+# background NAME FUNCTION: FUNCTION's steps in the background, beside the
+# steps that follow, until join_background prints their output and records
+# their results in order. Only for single-threaded work beside other
+# single-threaded work (the Python checks beside the moto run, whose server
+# is one Python thread): on 2 cores overlapping anything heavier only queues
+# (the arm64 build beside them was slower in total, see docs/architecture.md).
+BG_DIR="$ROOT/.local/test-background"
+BG_JOBS=()
+background() {
+  local name="$1"
+  shift
+  rm -rf "${BG_DIR:?}/$name"
+  mkdir -p "$BG_DIR/$name"
+  printf '\n==> [%s] in the background: %s (output below, when it is joined)\n' "$name" "$*"
+  (
+    trap - EXIT
+    RESULTS=()
+    FAILED=()
+    FAIL_FAST=0
+    "$@" >"$BG_DIR/$name/log" 2>&1
+    printf '%s\n' "${RESULTS[@]}" >"$BG_DIR/$name/results"
+    printf '%s\n' "${FAILED[@]}" >"$BG_DIR/$name/failed"
+  ) &
+  BG_JOBS+=("$name:$!")
+}
+join_background() {
+  local job name line
+  for job in "${BG_JOBS[@]}"; do
+    name="${job%%:*}"
+    wait "${job##*:}" || true
+    printf '\n==> [%s] output\n' "$name"
+    cat "$BG_DIR/$name/log"
+    while IFS= read -r line; do [[ -z "$line" ]] || RESULTS+=("$line"); done <"$BG_DIR/$name/results"
+    while IFS= read -r line; do [[ -z "$line" ]] || FAILED+=("$line"); done <"$BG_DIR/$name/failed"
+  done
+  BG_JOBS=()
+  if ((${#FAILED[@]})) && [[ "${FAIL_FAST:-0}" == 1 ]]; then summary; fi
+}
+
 fail_step() { # fail_step NAME REASON: a step that cannot run counts as failed
   RESULTS+=("FAIL  $1 ($2)")
   FAILED+=("$1")
@@ -185,6 +224,23 @@ if stack start; then
 else
   fail_step cargo-test "the test stack did not start (see above; logs in $STACK_DIR/logs/)"
 fi
+# ---------------------------------------------------------------- Python / template
+python_checks() {
+  local pytest_dirs=()
+  [[ -d tests-template ]] && pytest_dirs+=(tests-template)
+  pytest_dirs+=(infra/local/tests)
+  step pytest "$VENV_BIN/pytest" -q "${pytest_dirs[@]}"
+  if [[ -f "$TEMPLATE" ]]; then
+    step cfn-lint "$VENV_BIN/cfn-lint" "$TEMPLATE"
+    step sam-validate sam_env "$VENV_BIN/sam" validate --lint --template "$TEMPLATE"
+  else
+    fail_step cfn-lint "template.yaml not found"
+    fail_step sam-validate "template.yaml not found"
+  fi
+}
+# Beside the cross-check run: both are one Python thread each.
+background python-checks python_checks
+
 # The integration tests again on the other engine, so that no behaviour of
 # ours rests on one emulator's quirks (docs/architecture.md, "Two engines").
 printf '\n==> [cross-check stack] %s on :%s, SES on :%s\n' "$CROSS_ENGINE" "$CROSS_PORT" "$CROSS_SES_PORT"
@@ -196,22 +252,13 @@ if cross_stack start; then
 else
   fail_step "cargo-test-$CROSS_ENGINE" "the $CROSS_ENGINE stack did not start (logs in $ROOT/.local/test-$CROSS_ENGINE/logs/)"
 fi
+join_background
 
-# ---------------------------------------------------------------- Python / template
-pytest_dirs=()
-[[ -d tests-template ]] && pytest_dirs+=(tests-template)
-pytest_dirs+=(infra/local/tests)
-step pytest "$VENV_BIN/pytest" -q "${pytest_dirs[@]}"
-
+# ---------------------------------------------------------------- arm64 build
 if [[ -f "$TEMPLATE" ]]; then
-  step cfn-lint "$VENV_BIN/cfn-lint" "$TEMPLATE"
-  step sam-validate sam_env "$VENV_BIN/sam" validate --lint --template "$TEMPLATE"
   # The real Lambda build (arm64, as deployed); cached after the first run.
   # Plain rustc there: the release build is not a lint run.
   step sam-build sam_env env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash infra/local/lambda-build.sh
-else
-  fail_step cfn-lint "template.yaml not found"
-  fail_step sam-validate "template.yaml not found"
 fi
 
 # ---------------------------------------------------------------- frontend
