@@ -57,12 +57,7 @@ pub fn well_formed(code: &str) -> Result<&str, CodeRefused> {
 /// PutItem). If the email fails, the code is removed again: nothing
 /// half-done remains.
 pub async fn send(app: &App, purpose: CodePurpose, email: &Email) -> Result<(), ApiError> {
-    let code = OneTimeCode::generate();
-    let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code.digits());
-    let expires_at = Timestamp::now().plus_seconds(CODE_TTL_SECONDS);
-    app.store
-        .put_code(purpose, email, &hash, expires_at)
-        .await?;
+    let code = store_new(app, purpose, email).await?;
     if let Err(error) = app
         .mailer
         .send(email.as_str(), Message::code(purpose, code.digits()))
@@ -74,6 +69,22 @@ pub async fn send(app: &App, purpose: CodePurpose, email: &Email) -> Result<(), 
         return Err(error.into());
     }
     Ok(())
+}
+
+/// A fresh code for `email`, stored as its keyed hash (1 PutItem),
+/// replacing any earlier one.
+async fn store_new(
+    app: &App,
+    purpose: CodePurpose,
+    email: &Email,
+) -> Result<OneTimeCode, ApiError> {
+    let code = OneTimeCode::generate();
+    let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code.digits());
+    let expires_at = Timestamp::now().plus_seconds(CODE_TTL_SECONDS);
+    app.store
+        .put_code(purpose, email, &hash, expires_at)
+        .await?;
+    Ok(code)
 }
 
 /// A code checked against the stored one, ready to be consumed atomically
@@ -166,11 +177,5 @@ pub async fn check<'a>(
 /// Stores a code that is never sent (1 PutItem), so that a request for an
 /// address that gets no code makes the same store calls as one that does.
 pub async fn store_unsent(app: &App, purpose: CodePurpose, email: &Email) -> Result<(), ApiError> {
-    let code = OneTimeCode::generate();
-    let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code.digits());
-    let expires_at = Timestamp::now().plus_seconds(CODE_TTL_SECONDS);
-    app.store
-        .put_code(purpose, email, &hash, expires_at)
-        .await?;
-    Ok(())
+    store_new(app, purpose, email).await.map(drop)
 }
