@@ -32,6 +32,16 @@ fn nobody_username() -> Username {
     Username::from_stored("-".to_owned())
 }
 
+/// The sign-in lock: failed tries per account (or per made-up login). One
+/// definition, because a completed reset must clear exactly the window that
+/// sign-in counts in.
+fn sign_in_failures(app: &App) -> Rule {
+    rule(
+        "login-failures",
+        app.config.rate_limits.login_failures_per_account,
+    )
+}
+
 /// A rate-limit rule of the accounts' use cases.
 pub fn rule(name: &'static str, limit: RateLimit) -> Rule {
     Rule { name, limit }
@@ -170,8 +180,8 @@ pub async fn sign_in(
     let limits = app.config.rate_limits;
     let login = Login::parse(login);
     // The same reads whether the login names an account or not: a claim,
-    // then a profile and a password hash (nobody's, when there is no claim). The client's
-    // count goes beside the claim's read.
+    // then a profile and a password hash (nobody's, when there is no
+    // claim). The client's count goes beside the claim's read.
     let (counted, claim) = tokio::join!(
         rate_limit::count(&app.store, rule("login-ip", limits.login_per_ip), client_ip),
         async {
@@ -196,7 +206,7 @@ pub async fn sign_in(
     // account by its id, for a login without one by the login itself — so
     // the lock answers alike and tells nobody which accounts exist. The
     // count goes beside the profile's read.
-    let failures = rule("login-failures", limits.login_failures_per_account);
+    let failures = sign_in_failures(app);
     let subject = match (&claim, &login) {
         (Some(id), _) => id.to_string(),
         (None, Some(Login::Email(email))) => format!("login:{}", email.as_str()),
@@ -315,10 +325,7 @@ pub async fn reset_password(
     app.store
         .reset_password(&user_id, &password_hash, code.to_consume())
         .await?;
-    let failures = rule(
-        "login-failures",
-        app.config.rate_limits.login_failures_per_account,
-    );
+    let failures = sign_in_failures(app);
     let (revoked, lifted) = tokio::join!(
         app.store.delete_all_sessions(&user_id),
         rate_limit::clear(&app.store, failures, user_id.as_str()),
