@@ -73,6 +73,11 @@ pub struct RateLimits {
     /// Wrong one-time codes per client IP, across every address and
     /// purpose: what stops guessing codes across many accounts.
     pub wrong_codes_per_ip: RateLimit,
+    /// API calls per client (the signed-in person, else the address), on
+    /// every route that touches data: what keeps one client from using up
+    /// the API for everyone. The whole window may be spent at once, so a
+    /// page load (a handful of calls) never trips it.
+    pub calls_per_client: RateLimit,
 }
 
 impl Default for RateLimits {
@@ -85,6 +90,7 @@ impl Default for RateLimits {
             register_per_ip: RateLimit::per(3, 3600),
             reset_per_email: RateLimit::per(3, 3600),
             wrong_codes_per_ip: RateLimit::per(10, 3600),
+            calls_per_client: RateLimit::per(100, 60),
         }
     }
 }
@@ -216,6 +222,7 @@ impl Config {
                     "RATE_LIMIT_WRONG_CODES_IP",
                     defaults.wrong_codes_per_ip,
                 )?,
+                calls_per_client: limit("RATE_LIMIT_CLIENT", defaults.calls_per_client)?,
             },
             client_ip_source,
             expose_metrics: get("EXPOSE_METRICS").is_some_and(|v| v == "true" || v == "1"),

@@ -82,6 +82,17 @@ impl ApiError {
         }
     }
 
+    /// 429 for a client over the per-client limit, with `Retry-After`.
+    pub fn too_many_calls(retry_after: u64) -> Self {
+        Self {
+            message: format!(
+                "Too many requests from this client. Please wait {} before trying again.",
+                human_duration(retry_after.max(1))
+            ),
+            ..Self::rate_limited(retry_after)
+        }
+    }
+
     /// 503 with `Retry-After`.
     pub fn unavailable(code: &'static str, message: impl Into<String>, retry_after: u64) -> Self {
         Self {

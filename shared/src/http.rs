@@ -1,15 +1,17 @@
 //! HTTP glue: extractors that turn requests into domain input (or a clean
 //! error), the middleware every route shares, and the Lambda entry point.
 
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
+use futures::future::{self, Either};
 use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
 use serde::de::DeserializeOwned;
@@ -17,9 +19,11 @@ use tracing::Instrument;
 
 use crate::App;
 use crate::auth::Claims;
-use crate::config::ClientIpSource;
+use crate::config::{ClientIpSource, Config};
 use crate::domain::ids::{FamilyId, UserId};
 use crate::error::ApiError;
+use crate::rate_limit::{self, Call};
+use crate::store::StoreError;
 use crate::store::metrics::{StoreTally, TALLY};
 
 /// Largest request body we read.
@@ -81,13 +85,16 @@ fn log_filter() -> tracing_subscriber::EnvFilter {
 }
 
 /// Wraps a function's routes with what every route shares: JSON 404/405,
-/// security headers, a request span (request id, route, user id) and the
-/// DynamoDB request tally.
+/// security headers, a request span (request id, route, user id), the
+/// DynamoDB request tally and the per-client limit.
 pub fn finish(router: Router<App>, app: App) -> Router {
     let observe_config = Observe {
         expose_metrics: app.config.expose_metrics,
     };
-    decorate(router.with_state(app), observe_config)
+    let limited = router
+        .layer(from_fn_with_state(app.clone(), limit_client))
+        .with_state(app);
+    decorate(limited, observe_config)
 }
 
 /// What the shared middleware needs to know.
@@ -303,9 +310,47 @@ fn serde_urlencoded_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiErro
     })
 }
 
-/// The client's IP address, from the source the configuration trusts.
+/// The client's address, from the source the configuration trusts, as the
+/// per-address limits count it: an IPv4 address as it is, an IPv6 address
+/// by its /64 (`2001:db8:1:2::/64`), since one host commonly holds a whole
+/// /64 and could otherwise take a fresh address per request. Logs carry the
+/// same form, so a spray from one /64 groups as one client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientIp(pub String);
+
+impl ClientIp {
+    /// The client as the limits see it, from the address the source gave
+    /// (`unknown` if it gave none, or something that is not an address).
+    pub fn from_address(address: Option<&str>) -> Self {
+        let parsed = address.and_then(|a| a.trim().parse::<IpAddr>().ok());
+        Self(match parsed {
+            None => "unknown".into(),
+            Some(IpAddr::V4(v4)) => v4.to_string(),
+            Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let network = u128::from(v6) & !(u128::MAX >> 64);
+                    format!("{}/64", Ipv6Addr::from(network))
+                }
+            },
+        })
+    }
+
+    fn of(config: &Config, headers: &HeaderMap, extensions: &axum::http::Extensions) -> Self {
+        let address = match config.client_ip_source {
+            ClientIpSource::CloudFront => headers
+                .get("cloudfront-viewer-address")
+                .and_then(|v| v.to_str().ok())
+                // "203.0.113.7:4711" or "2001:db8::1:4711": the port follows the last colon.
+                .and_then(|v| v.rsplit_once(':').map(|(ip, _port)| ip.to_owned())),
+            ClientIpSource::SourceIp => match extensions.request_context_ref() {
+                Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
+                _ => None,
+            },
+        };
+        Self::from_address(address.as_deref())
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp
 where
@@ -315,19 +360,70 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let app = App::from_ref(state);
-        let ip = match app.config.client_ip_source {
-            ClientIpSource::CloudFront => parts
-                .headers
-                .get("cloudfront-viewer-address")
-                .and_then(|v| v.to_str().ok())
-                // "203.0.113.7:4711" or "2001:db8::1:4711": the port follows the last colon.
-                .and_then(|v| v.rsplit_once(':').map(|(ip, _port)| ip.to_owned())),
-            ClientIpSource::SourceIp => match parts.extensions.request_context_ref() {
-                Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
-                _ => None,
-            },
+        Ok(Self::of(&app.config, &parts.headers, &parts.extensions))
+    }
+}
+
+/// The bearer token of `headers`, if there is one.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+}
+
+/// Holds every call to the per-client limit (`RATE_LIMIT_CLIENT`, 100 a
+/// minute). The client is the signed-in person when the call carries a
+/// valid access token (so people behind one NAT do not share a budget, and
+/// accounts cannot be minted freely: sign-up is limited per address), and
+/// the address otherwise. One UpdateItem per call: a read (GET) counts
+/// beside the handler's first reads, so its depth does not grow, and is
+/// cancelled if the count refuses it; a write counts first, so a refused
+/// call changes nothing.
+async fn limit_client(State(app): State<App>, request: Request, next: Next) -> Response {
+    let ip = ClientIp::of(&app.config, request.headers(), request.extensions());
+    let user = bearer(request.headers())
+        .and_then(|token| app.keys.verify_access(token).ok())
+        .map(|claims| claims.sub);
+    let subject = match &user {
+        Some(user_id) => format!("user:{user_id}"),
+        None => format!("ip:{}", ip.0),
+    };
+    let limit = app.config.rate_limits.calls_per_client;
+    let count = rate_limit::count_call(&app.store, limit, &subject);
+    let answer = |call: Result<Call, StoreError>| -> Option<Response> {
+        match call {
+            Ok(Call::Admitted) => None,
+            Ok(Call::Refused { retry_after, first }) => {
+                if first {
+                    let user_id = user.as_deref();
+                    tracing::warn!(event = "client_limit_hit", client_ip = %ip.0, user_id, max = limit.max, window_seconds = limit.window.as_secs(), "per-client limit reached");
+                }
+                Some(ApiError::too_many_calls(retry_after).into_response())
+            }
+            Err(error) => Some(ApiError::from(error).into_response()),
+        }
+    };
+    let reads_only = matches!(*request.method(), Method::GET | Method::HEAD);
+    if !reads_only {
+        return match answer(count.await) {
+            Some(refused) => refused,
+            None => next.run(request).await,
         };
-        Ok(ClientIp(ip.unwrap_or_else(|| "unknown".into())))
+    }
+    let serve = std::pin::pin!(next.run(request));
+    let count = std::pin::pin!(count);
+    match future::select(count, serve).await {
+        // Dropping `serve` cancels the reads still in flight.
+        Either::Left((call, serve)) => match answer(call) {
+            Some(refused) => refused,
+            None => serve.await,
+        },
+        Either::Right((response, count)) => answer(count.await).unwrap_or(response),
     }
 }
 
@@ -348,18 +444,10 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let app = App::from_ref(state);
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .ok_or_else(ApiError::unauthenticated)?;
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
         let Claims { sub, sid, .. } = app
             .keys
-            .verify_access(token.trim())
+            .verify_access(token)
             .map_err(|_| ApiError::unauthenticated())?;
         tracing::Span::current().record("user_id", sub.as_str());
         // The token is signed by us, so its ids are ones we made.
@@ -432,6 +520,19 @@ mod tests {
             "invalid_json"
         );
         assert_eq!(parse_json::<Login>(b"  ").unwrap_err().code, "invalid_json");
+    }
+
+    #[test]
+    fn clients_are_counted_by_address_and_ipv6_by_its_slash_64() {
+        let key = |address: Option<&str>| ClientIp::from_address(address).0;
+        assert_eq!(key(Some("203.0.113.7")), "203.0.113.7");
+        assert_eq!(key(Some("2001:db8:1:2:3:4:5:6")), "2001:db8:1:2::/64");
+        assert_eq!(key(Some("2001:db8:1:2::9")), "2001:db8:1:2::/64");
+        assert_eq!(key(Some("2001:db8:1:3::9")), "2001:db8:1:3::/64");
+        // An IPv4 client reaching us over IPv6 is still its IPv4 address.
+        assert_eq!(key(Some("::ffff:203.0.113.7")), "203.0.113.7");
+        assert_eq!(key(Some("not an address")), "unknown");
+        assert_eq!(key(None), "unknown");
     }
 
     #[test]

@@ -31,6 +31,45 @@ pub async fn count(store: &Store, rule: Rule, subject: &str) -> Result<(), ApiEr
     take(store, rule, subject).await.map(|_taken| ())
 }
 
+/// What counting one API call against the per-client limit found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// Within the limit: serve it.
+    Admitted,
+    /// Over the limit until the window ends.
+    Refused {
+        /// Seconds until the window ends.
+        retry_after: u64,
+        /// This is the window's first refusal (the one worth a log line: a
+        /// flood then writes one line per client per window, not per call).
+        first: bool,
+    },
+}
+
+/// Counts one API call of `subject` against `limit` (1 UpdateItem).
+pub async fn count_call(
+    store: &Store,
+    limit: RateLimit,
+    subject: &str,
+) -> Result<Call, StoreError> {
+    let (window_start, retry_after) = window(limit, Timestamp::now());
+    let expires_at = Timestamp(window_start + limit.window.as_secs() as i64);
+    let calls = store
+        .count_event(CLIENT_CALLS, subject, window_start, expires_at)
+        .await?;
+    Ok(if calls > limit.max {
+        Call::Refused {
+            retry_after,
+            first: calls == limit.max.saturating_add(1),
+        }
+    } else {
+        Call::Admitted
+    })
+}
+
+/// The per-client limit's rule name (part of its counters' keys).
+pub const CLIENT_CALLS: &str = "client";
+
 /// An event counted before its outcome was known (see [`take`]).
 #[derive(Debug, Clone, Copy)]
 #[must_use = "give the event back if it turns out not to count"]

@@ -117,7 +117,9 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
         // This group's part first: it carries the document's info.
         let mut doc = own_openapi();
         for group in GROUPS.iter().filter(|g| g.function != "HealthFunction") {
-            doc.merge((group.openapi)());
+            let mut part = (group.openapi)();
+            document_the_client_limit(&mut part);
+            doc.merge(part);
         }
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -131,6 +133,54 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
         );
         doc
     })
+}
+
+/// Every operation of a group that touches data can answer `429`: the
+/// per-client limit holds each of them (`shared::http::finish`), besides the
+/// limits some routes have of their own. The same response everywhere, with
+/// its `Retry-After`.
+fn document_the_client_limit(part: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        ContentBuilder, HeaderBuilder, Ref, ResponseBuilder, Type, schema::ObjectBuilder,
+    };
+    let too_many = ResponseBuilder::new()
+        .description(
+            "Too many requests: past this client's limit (100 a minute by default) or one of \
+             the route's own limits. `Retry-After` says when to try again.",
+        )
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1)),
+                )
+                .description(Some("Seconds until the limit lets this client in again."))
+                .build(),
+        )
+        .build();
+    for item in part.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation
+                .responses
+                .responses
+                .insert("429".into(), too_many.clone().into());
+        }
+    }
 }
 
 /// The Lambda's router, with the shared middleware.

@@ -157,10 +157,11 @@ pub async fn run_function(
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         .env("RUST_LOG", "warn")
         // The sizing run signs in many times from one address, with one
-        // made-up login: neither the client's limit nor the lock (which
+        // made-up login: neither the address's limits nor the lock (which
         // counts made-up logins too) may cut the argon2 work it measures.
         .env("RATE_LIMIT_LOGIN_IP", "10000/60")
         .env("RATE_LIMIT_LOGIN_ACCOUNT_FAILURES", "10000/900")
+        .env("RATE_LIMIT_CLIENT", "1000000/60")
         .envs(env.iter().cloned())
         .kill_on_drop(true)
         .spawn()

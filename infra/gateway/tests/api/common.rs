@@ -42,6 +42,9 @@ pub struct Stack {
 pub fn test_config() -> Config {
     let mut config = Config::from_env().expect("test configuration");
     config.expose_metrics = true;
+    // A test person makes far more calls a minute than a person would (the
+    // per-client limit has its own tests, at its default).
+    config.rate_limits.calls_per_client.max = 100_000;
     config
 }
 
@@ -150,6 +153,50 @@ pub fn unique_loopback() -> IpAddr {
     ))
 }
 
+/// Returns once at least `needed` seconds are left in the current window of
+/// length `window`, so that the requests that follow all fall in one window.
+pub async fn fresh_window(window: Duration, needed: u64) {
+    let limit = shared::config::RateLimit { max: 1, window };
+    let (_, left) = shared::rate_limit::window(limit, shared::domain::Timestamp::now());
+    if left < needed {
+        // `left` counts from the start of the current second: sleeping it
+        // (and a little more) always reaches the next window.
+        tokio::time::sleep(Duration::from_secs(left) + Duration::from_millis(100)).await;
+    }
+}
+
+/// The reply is the app's `429` (`rate_limited`: ours, not API Gateway's
+/// `{"message":"Too Many Requests"}`), with a `Retry-After` of
+/// 1..=window seconds; returns the `Retry-After`.
+#[track_caller]
+pub fn assert_rate_limited(reply: &Reply, window: Duration) -> u64 {
+    assert_eq!(
+        reply.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{:?}",
+        reply.body
+    );
+    assert_eq!(reply.code(), "rate_limited", "{:?}", reply.body);
+    let header = reply
+        .headers
+        .get("retry-after")
+        .unwrap_or_else(|| panic!("a 429 without Retry-After: {:?}", reply.headers));
+    let seconds: u64 = header
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("Retry-After is not a whole number of seconds: {header:?}"));
+    assert!(
+        (1..=window.as_secs()).contains(&seconds),
+        "Retry-After {seconds} is outside 1..={}",
+        window.as_secs()
+    );
+    seconds
+}
+
+/// What the per-client limit costs every call: one UpdateItem.
+pub const CLIENT_COUNT: u32 = 1;
+
 /// A unique suffix for emails and usernames.
 pub fn unique() -> String {
     format!("{:x}", rand::random::<u64>())
@@ -182,6 +229,22 @@ impl Reply {
             "(DynamoDB requests, round-trip depth) of a call answering {}",
             self.status
         );
+    }
+
+    /// [`Reply::assert_cost`] of a read (GET) whose own work is `requests`
+    /// requests, `depth` deep: the per-client count adds one request, sent
+    /// beside the read's first ones (so no depth beyond the first level).
+    #[track_caller]
+    pub fn assert_read_cost(&self, requests: u32, depth: u32) {
+        self.assert_cost(requests + CLIENT_COUNT, depth.max(1));
+    }
+
+    /// [`Reply::assert_cost`] of a write (POST, PUT, PATCH, DELETE) whose own
+    /// work is `requests` requests, `depth` deep: the per-client count adds
+    /// one request, made first, so one level more.
+    #[track_caller]
+    pub fn assert_write_cost(&self, requests: u32, depth: u32) {
+        self.assert_cost(requests + CLIENT_COUNT, depth + CLIENT_COUNT);
     }
 
     /// The DynamoDB requests the call made (from `X-DynamoDB-Requests`).

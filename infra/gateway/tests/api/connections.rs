@@ -686,7 +686,7 @@ async fn incoming_requests_are_counted_and_capped() {
     // Listing one's requests stays one Query.
     let listed = dan.get("/api/connections/requests").await;
     assert_eq!(listed.status, StatusCode::OK);
-    listed.assert_cost(1, 1);
+    listed.assert_read_cost(1, 1);
 
     // Room for two, and four people ask at once: exactly two get in.
     set_pending_in(stack.app.store.table(), &dan.id, MAX_INCOMING_REQUESTS - 2).await;

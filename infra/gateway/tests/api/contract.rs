@@ -653,16 +653,16 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
     ann.sign_up().await;
     let login = |login: &str, password: &str| json!({ "login": login, "password": password });
 
+    // Every call below also makes the per-client count (`CLIENT_COUNT`, one
+    // UpdateItem): beside a read's first requests, before a write's.
     // GET /api/auth/me: GetItem profile (the token is checked without the table).
     let reply = ann.get("/api/auth/me").await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.dynamodb_requests(), 1);
-    // Without a token: refused before the table.
+    reply.assert_read_cost(1, 1);
+    // Without a token: refused with nothing but the count.
     let reply = stack.person().get("/api/auth/me").await;
-    assert_eq!(
-        (reply.status, reply.dynamodb_requests()),
-        (StatusCode::UNAUTHORIZED, 0)
-    );
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    reply.assert_read_cost(0, 0);
 
     // POST /api/auth/login, success (by username, then by email): UpdateItem
     // login-ip counter beside GetItem username (or email) claim; GetItem
@@ -676,7 +676,7 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
             .post("/api/auth/login", login(identifier, PASSWORD))
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-        reply.assert_cost(7, 4);
+        reply.assert_write_cost(7, 4);
     }
     // Wrong password: the same reads and the failure count, 5 requests, 2
     // deep; an unknown login makes exactly the same requests (its claim
@@ -690,7 +690,7 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    reply.assert_cost(5, 2);
+    reply.assert_write_cost(5, 2);
     let reply = stack
         .person()
         .post(
@@ -699,20 +699,18 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    reply.assert_cost(5, 2);
+    reply.assert_write_cost(5, 2);
 
     // POST /api/auth/refresh: GetItem session beside GetItem profile, then
     // the conditional UpdateItem rotating it: 3 requests, 2 deep.
     let reply = ann.post("/api/auth/refresh", json!({})).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    reply.assert_cost(3, 2);
+    reply.assert_write_cost(3, 2);
     ann.keep_session(&reply);
     // Without a cookie: refused before the table.
     let reply = stack.person().post("/api/auth/refresh", json!({})).await;
-    assert_eq!(
-        (reply.status, reply.dynamodb_requests()),
-        (StatusCode::UNAUTHORIZED, 0)
-    );
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    reply.assert_write_cost(0, 0);
 
     // POST /api/auth/otp, new address: UpdateItem code-ip counter, UpdateItem
     // code-email counter, GetItem email claim, PutItem code.
@@ -724,7 +722,7 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::ACCEPTED);
-    assert_eq!(reply.dynamodb_requests(), 4);
+    assert_eq!(reply.dynamodb_requests(), 4 + CLIENT_COUNT);
     // A registered address: the same requests (a notice instead of the code,
     // and a code stored that nobody receives).
     let reply = stack
@@ -732,7 +730,7 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
         .post("/api/auth/otp", json!({ "email": ann.email }))
         .await;
     assert_eq!(reply.status, StatusCode::ACCEPTED);
-    assert_eq!(reply.dynamodb_requests(), 4);
+    assert_eq!(reply.dynamodb_requests(), 4 + CLIENT_COUNT);
 
     // POST /api/auth/password-reset: UpdateItem code-ip and reset-email
     // counters, GetItem email claim, PutItem code: the same for an address
@@ -743,19 +741,17 @@ async fn each_call_makes_exactly_the_dynamodb_requests_it_needs() {
             .post("/api/auth/password-reset", json!({ "email": email }))
             .await;
         assert_eq!(reply.status, StatusCode::ACCEPTED);
-        assert_eq!(reply.dynamodb_requests(), 4, "{email}");
+        assert_eq!(reply.dynamodb_requests(), 4 + CLIENT_COUNT, "{email}");
     }
 
     // GET /api/users/search: GetItem username claim.
     let reply = ann.get(&format!("/api/users/search?q={}", unique())).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.dynamodb_requests(), 1);
-    // Something that cannot be a username: answered without the table.
+    reply.assert_read_cost(1, 1);
+    // Something that cannot be a username: answered without looking.
     let reply = ann.get("/api/users/search?q=not%20a%20name!").await;
-    assert_eq!(
-        (reply.status, reply.dynamodb_requests()),
-        (StatusCode::OK, 0)
-    );
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.assert_read_cost(0, 0);
 
     // GET /api/health: no table access at all. The health function has no
     // application state, and its router is built with `expose_metrics: false`

@@ -14,7 +14,6 @@ use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use shared::config::{RateLimit, RateLimits};
-use shared::domain::Timestamp;
 
 const MINUTE: Duration = Duration::from_secs(60);
 const QUARTER_HOUR: Duration = Duration::from_secs(15 * 60);
@@ -25,46 +24,6 @@ async fn stack_with_default_limits() -> Stack {
     let mut config = test_config();
     config.rate_limits = RateLimits::default();
     Stack::start_with(config).await
-}
-
-/// Returns once at least `needed` seconds are left in the current window of
-/// length `window`, so that the requests that follow all fall in one window.
-async fn fresh_window(window: Duration, needed: u64) {
-    let limit = RateLimit { max: 1, window };
-    let (_, left) = shared::rate_limit::window(limit, Timestamp::now());
-    if left < needed {
-        // `left` counts from the start of the current second: sleeping it
-        // (and a little more) always reaches the next window.
-        tokio::time::sleep(Duration::from_secs(left) + Duration::from_millis(100)).await;
-    }
-}
-
-/// The reply is the app's `429`, with a `Retry-After` of 1..=window seconds;
-/// returns the `Retry-After`.
-#[track_caller]
-fn assert_rate_limited(reply: &Reply, window: Duration) -> u64 {
-    assert_eq!(
-        reply.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "{:?}",
-        reply.body
-    );
-    assert_eq!(reply.code(), "rate_limited", "{:?}", reply.body);
-    let header = reply
-        .headers
-        .get("retry-after")
-        .unwrap_or_else(|| panic!("a 429 without Retry-After: {:?}", reply.headers));
-    let seconds: u64 = header
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap_or_else(|_| panic!("Retry-After is not a whole number of seconds: {header:?}"));
-    assert!(
-        (1..=window.as_secs()).contains(&seconds),
-        "Retry-After {seconds} is outside 1..={}",
-        window.as_secs()
-    );
-    seconds
 }
 
 fn login(login: &str, password: &str) -> serde_json::Value {
@@ -84,6 +43,8 @@ fn the_default_limits_are_the_documented_ones() {
     assert_eq!(limits.code_per_ip, per(10, 3600));
     assert_eq!(limits.register_per_ip, per(3, 3600));
     assert_eq!(limits.reset_per_email, per(3, 3600));
+    assert_eq!(limits.wrong_codes_per_ip, per(10, 3600));
+    assert_eq!(limits.calls_per_client, per(100, 60));
 }
 
 #[tokio::test]

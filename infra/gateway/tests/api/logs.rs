@@ -41,6 +41,9 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
     };
     config.rate_limits.login_failures_per_account = limit(3);
     config.rate_limits.wrong_codes_per_ip = limit(2);
+    // Ann makes 6 signed-in calls, the thief 7 anonymous ones before the
+    // last three below.
+    config.rate_limits.calls_per_client = limit(8);
     let stack = Stack::start_with(config).await;
 
     // A whole life: sign-up code, registration, a post, sign-in, refresh,
@@ -129,6 +132,11 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
             .await;
         assert_eq!(reply.status.as_u16(), expected, "{:?}", reply.body);
     }
+    // Then past the per-client limit: one line for the window, not per call.
+    for expected in [401, 429, 429] {
+        let reply = thief.get("/api/auth/me").await;
+        assert_eq!(reply.status.as_u16(), expected, "{:?}", reply.body);
+    }
 
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     let lines: Vec<Value> = text
@@ -142,8 +150,8 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
         .filter(|l| l["message"] == "request served")
         .collect();
     // otp, register, post, two sign-ins, refresh, reset request and confirm;
-    // the replay, 4 made-up sign-ins, 3 wrong codes.
-    assert_eq!(served.len(), 16, "one line per request:\n{text}");
+    // the replay, 4 made-up sign-ins, 3 wrong codes, 3 calls on the limit.
+    assert_eq!(served.len(), 19, "one line per request:\n{text}");
     for line in &served {
         assert!(
             line["span"]["request_id"]
@@ -192,6 +200,7 @@ async fn logs_carry_request_and_user_ids_and_never_secrets() {
         ("reset_completed", 1, Some(ann.id.as_str())),
         ("refresh_reuse_detected", 1, Some(ann.id.as_str())),
         ("session_revoked", 1, Some(ann.id.as_str())),
+        ("client_limit_hit", 1, None),
     ] {
         let found = event(name);
         assert_eq!(found.len(), count, "{name} lines:\n{text}");
