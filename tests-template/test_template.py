@@ -106,7 +106,14 @@ EXPECTED_DYNAMODB_ACTIONS = {
         # "dynamodb:TransactWriteItems" is not an IAM action.
         "dynamodb:ConditionCheckItem",
     },
-    "UsersFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"},
+    # Read-only functions update nothing but their callers' per-client
+    # counters (CountClientCalls, conditioned on RATE#client#*).
+    "UsersFunction": {
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        "dynamodb:UpdateItem",
+    },
     "ConnectionsFunction": {
         "dynamodb:GetItem",
         "dynamodb:Query",
@@ -133,7 +140,7 @@ EXPECTED_DYNAMODB_ACTIONS = {
         "dynamodb:DeleteItem",
         "dynamodb:BatchWriteItem",
     },
-    "FeedFunction": {"dynamodb:Query", "dynamodb:BatchGetItem"},
+    "FeedFunction": {"dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"},
     "HealthFunction": set(),
     "OriginVerifyFunction": set(),
 }
@@ -507,13 +514,45 @@ def test_only_the_auth_function_reaches_password_hashes(functions):
             assert actions <= denied[owner], f"{owner} may reach credentials"
 
 
+CLIENT_COUNTERS = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["RATE#client#*"]}}
+
+
 def test_users_function_is_read_only(functions):
+    """Read-only, but for its callers' per-client counters."""
     for owner, st in _statements(functions):
         if owner != "UsersFunction" or st.get("Effect") != "Allow":
+            continue
+        if st.get("Sid") == "CountClientCalls":
+            assert _as_list(st["Action"]) == ["dynamodb:UpdateItem"]
+            assert st["Condition"] == CLIENT_COUNTERS
             continue
         for action in _as_list(st["Action"]):
             verb = action.split(":", 1)[1]
             assert verb.startswith(("Get", "Query", "BatchGet")), action
+
+
+def test_every_function_with_table_access_may_count_its_callers(functions):
+    """Every call to a data route makes the per-client count (an UpdateItem
+    on RATE#client#…, shared/src/http.rs), so each function with table access
+    may update the table, or at least those counters, or its every call
+    would fail in AWS (the local engines do not check IAM)."""
+    for owner in functions:
+        statements = [st for o, st in _statements(functions) if o == owner]
+        allows = [st for st in statements if st.get("Effect") == "Allow"]
+        on_table = [
+            st
+            for st in allows
+            if {"Fn::GetAtt": ["Table", "Arn"]} in _as_list(st["Resource"])
+        ]
+        if not on_table:
+            continue
+        counts = [
+            st
+            for st in on_table
+            if "dynamodb:UpdateItem" in _as_list(st["Action"])
+            and st.get("Condition") in (None, CLIENT_COUNTERS)
+        ]
+        assert counts, f"{owner} cannot count its callers' calls"
 
 
 def test_secret_access_is_the_app_secret_only(functions):
