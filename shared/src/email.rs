@@ -1,7 +1,7 @@
 //! Outgoing email through SES v2: one-time codes and account notices.
 
 use aws_sdk_sesv2::Client;
-use aws_sdk_sesv2::error::ProvideErrorMetadata;
+use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 
 use crate::domain::one_time_code::{CODE_TTL_SECONDS, CodePurpose};
@@ -12,7 +12,8 @@ pub enum EmailError {
     /// SES is throttling (sending quota or rate).
     #[error("SES throttled the request")]
     Throttled,
-    /// SES failed or refused (unverified identity, outage, ...).
+    /// SES failed or refused (unverified identity, outage, ...): its error
+    /// code or the kind of failure, never its message.
     #[error("SES request failed: {0}")]
     Unavailable(String),
 }
@@ -57,6 +58,22 @@ impl Email {
             text: "Hello,\n\nSomeone (hopefully you) tried to sign up for Intentional Social with this email address, \
                    but it already has an account. Sign in instead; if you forgot your password, use \
                    \"Forgot password\" on the sign-in page.\n\nIf this was not you, you can ignore this email.\n\n— Intentional Social\n"
+                .into(),
+        }
+    }
+
+    /// Sent after the account's password was changed (a completed reset): no
+    /// code and no link, so it cannot be used to get in, and it says what
+    /// to do if it was not the owner.
+    pub fn password_changed() -> Self {
+        Self {
+            subject: "Your Intentional Social password was changed".into(),
+            text: "Hello,\n\nThe password of your Intentional Social account was just changed, and every \
+                   device that was signed in to it was signed out.\n\nIf this was you, there is nothing to do.\n\n\
+                   If it was not you, someone could read a code we sent to this email address. Secure this \
+                   mailbox first: change its password. Then choose a new Intentional Social password with \
+                   \"Forgot password\" on the sign-in page; that signs everyone else out again.\n\n\
+                   We never ask for your password or a code by email.\n\n— Intentional Social\n"
                 .into(),
         }
     }
@@ -120,9 +137,16 @@ impl Mailer {
                 Some("TooManyRequestsException" | "LimitExceededException" | "Throttling") => {
                     EmailError::Throttled
                 }
-                _ => EmailError::Unavailable(
-                    aws_smithy_types::error::display::DisplayErrorContext(&error).to_string(),
-                ),
+                // Only the error's code or kind: SES messages can quote the
+                // recipient ("…failed the check: ann@example.com"), and
+                // this reaches the logs.
+                code => EmailError::Unavailable(match (code, &error) {
+                    (Some(code), _) => code.to_owned(),
+                    (None, SdkError::DispatchFailure(_)) => "dispatch failure".into(),
+                    (None, SdkError::TimeoutError(_)) => "timeout".into(),
+                    (None, SdkError::ResponseError(_)) => "unreadable response".into(),
+                    (None, _) => "service error without a code".into(),
+                }),
             })?;
         Ok(())
     }

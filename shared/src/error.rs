@@ -82,6 +82,20 @@ impl ApiError {
         }
     }
 
+    /// 429 for a sign-in locked after too many failures on one login: it
+    /// says that a password reset lets the owner in at once (a reset lifts
+    /// the lock). The same words for every login, with an account or not.
+    pub fn sign_in_locked(retry_after: u64) -> Self {
+        Self {
+            message: format!(
+                "Too many failed sign-ins with this login. Wait {} and try again, or reset your \
+                 password with \"Forgot password\": a reset lets you sign in at once.",
+                human_duration(retry_after.max(1))
+            ),
+            ..Self::rate_limited(retry_after)
+        }
+    }
+
     /// 429 for a client over the per-client limit, with `Retry-After`.
     pub fn too_many_calls(retry_after: u64) -> Self {
         Self {

@@ -226,15 +226,17 @@ pub async fn sign_in(
         stored_hash = app.store.legacy_password_hash(account).await?;
     }
     let user_id = claim.as_ref();
-    let taken = taken.inspect_err(|error| {
-        if error.status == StatusCode::TOO_MANY_REQUESTS {
+    let taken = taken.map_err(|error| match error.retry_after {
+        Some(retry_after) if error.status == StatusCode::TOO_MANY_REQUESTS => {
             tracing::warn!(
                 event = "sign_in_locked",
                 client_ip,
                 user_id = user_id.map(tracing::field::display),
                 "sign-in locked"
             );
+            ApiError::sign_in_locked(retry_after)
         }
+        _ => error,
     })?;
     let stored_hash = stored_hash.filter(|_| user.is_some());
     if !verify_password(stored_hash, password).await {
@@ -326,10 +328,17 @@ pub async fn reset_password(
         .reset_password(&user_id, &password_hash, code.to_consume())
         .await?;
     let failures = sign_in_failures(app);
-    let (revoked, lifted) = tokio::join!(
+    let (revoked, lifted, noticed) = tokio::join!(
         app.store.delete_all_sessions(&user_id),
         rate_limit::clear(&app.store, failures, user_id.as_str()),
+        app.mailer
+            .send(user.email.as_str(), Message::password_changed()),
     );
+    if let Err(error) = noticed {
+        // The password is changed either way; the notice is not worth
+        // failing the reset (and its retry would find the code used up).
+        tracing::warn!(%error, user_id = %user_id, "password-changed notice not sent");
+    }
     let (revoked, ()) = (revoked?, lifted?);
     tracing::info!(event = "reset_completed", client_ip, user_id = %user_id, revoked, "password reset; sessions revoked, sign-in lock lifted");
     Ok(())

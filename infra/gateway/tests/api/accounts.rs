@@ -297,6 +297,23 @@ async fn password_reset_changes_the_password_and_ends_every_session() {
             .status,
         StatusCode::NO_CONTENT
     );
+    // The address hears of it: a notice with no code and no link (nothing in
+    // it gets anyone in), saying what to do if it was not its owner.
+    let emails = mailbox(&ann.email).await;
+    let notice = emails.last().unwrap();
+    assert!(
+        notice["subject"]
+            .as_str()
+            .unwrap()
+            .contains("password was changed"),
+        "{notice}"
+    );
+    let text = notice["body"]["text"].as_str().unwrap();
+    assert_eq!(code_in(notice), None, "{text}");
+    assert!(!text.contains(&code), "{text}");
+    assert!(!text.contains("http") && !text.contains("www."), "{text}");
+    assert!(text.contains("If it was not you"), "{text}");
+    assert!(text.contains("Forgot password"), "{text}");
 
     // Single use.
     let again = ann.post("/api/auth/password-reset/confirm", confirm).await;

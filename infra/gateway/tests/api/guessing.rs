@@ -169,6 +169,12 @@ async fn the_sign_in_lock_answers_alike_for_made_up_logins_and_a_reset_lifts_it(
     assert_rate_limited(&replies[0], HOUR);
     assert_rate_limited(&replies[1], HOUR);
     assert_eq!(replies[0].body, replies[1].body);
+    // And the answer says how the owner gets back in at once.
+    let message = replies[0].body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("reset your password") && message.contains("at once"),
+        "{message}"
+    );
     // Locked, even the right password is refused...
     let reply = stack
         .person()
