@@ -57,6 +57,14 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+/// API Gateway's own answers, before any function runs: its throttle
+/// answers `429` with `{"message": "Too Many Requests"}`.
+#[derive(Serialize, ToSchema)]
+pub struct GatewayMessage {
+    /// What API Gateway says, e.g. `Too Many Requests`.
+    pub message: String,
+}
+
 /// The inside of [`ErrorBody`].
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
@@ -132,6 +140,7 @@ impl PostPage {
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub struct PageParams {
     /// 1–50, default 20.
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
     /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,

@@ -375,6 +375,11 @@ impl From<StoreError> for ApiError {
                 tracing::error!(%detail, "malformed item");
                 Self::internal()
             }
+            StoreError::Refused(detail) => {
+                // Our bug (or the deployment's): retrying would repeat it.
+                tracing::error!(%detail, "DynamoDB refused the request");
+                Self::internal()
+            }
         }
     }
 }

@@ -251,6 +251,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "The request body is empty; send a JSON object.",
         ));
     }
+    // Every body we take is an object: serde would read a struct from an
+    // array (`[null, null]`) too, which no document describes.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(ApiError::bad_request(
+            "invalid_json",
+            "The request body must be a JSON object, like {\"name\": \"value\"}.",
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -520,6 +529,10 @@ mod tests {
             "invalid_json"
         );
         assert_eq!(parse_json::<Login>(b"  ").unwrap_err().code, "invalid_json");
+        // A struct is never read from an array.
+        let error = parse_json::<Login>(br#"["a", "b"]"#).unwrap_err();
+        assert_eq!(error.code, "invalid_json");
+        assert!(error.message.contains("JSON object"), "{}", error.message);
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub struct ConnectionBody {
 #[utoipa::path(post, path = "/api/connections/requests/{user_id}/accept", tag = "connections",
     params(("user_id" = String, Path, description = "The person who asked")),
     security(("bearer" = [])),
-    responses((status = 200, body = ConnectionBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ConnectionBody), (status = 400, body = ErrorBody, description = "Your own id"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn accept_request(
     State(app): State<App>,
     caller: CurrentUser,
@@ -149,7 +149,7 @@ pub async fn accept_request(
 #[utoipa::path(delete, path = "/api/connections/requests/{user_id}", tag = "connections",
     params(("user_id" = String, Path, description = "The other person")),
     security(("bearer" = [])),
-    responses((status = 204, description = "Request removed"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Request removed"), (status = 400, body = ErrorBody, description = "Your own id"), (status = 404, body = ErrorBody)))]
 pub async fn remove_request(
     State(app): State<App>,
     caller: CurrentUser,
@@ -190,7 +190,7 @@ pub async fn list_connections(
 #[utoipa::path(delete, path = "/api/connections/{user_id}", tag = "connections",
     params(("user_id" = String, Path, description = "The other person")),
     security(("bearer" = [])),
-    responses((status = 204, description = "Disconnected"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Disconnected"), (status = 400, body = ErrorBody, description = "Your own id"), (status = 404, body = ErrorBody)))]
 pub async fn disconnect(
     State(app): State<App>,
     caller: CurrentUser,

@@ -17,6 +17,7 @@ pub struct FeedParams {
     /// caller tagged with one of them.
     pub tag_ids: Option<String>,
     /// 1–50, default 20.
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
     /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,

@@ -22,12 +22,7 @@ pub enum Asked {
 /// Asks `other` to connect (1 BatchGetItem of both profiles, 1
 /// TransactWriteItems), or connects at once when they had asked already.
 pub async fn ask(app: &App, me: &UserId, other: &UserId) -> Result<Asked, ApiError> {
-    if me == other {
-        return Err(ApiError::bad_request(
-            "cannot_connect_to_self",
-            "You cannot connect with yourself.",
-        ));
-    }
+    someone_else(me, other)?;
     let (me, other) = both(app, me, other, ApiError::user_not_found).await?;
     let max = app.config.max_connections;
     match app
@@ -41,9 +36,24 @@ pub async fn ask(app: &App, me: &UserId, other: &UserId) -> Result<Asked, ApiErr
     }
 }
 
+/// `400` for a request or a connection with oneself, which cannot exist:
+/// bad input, answered before the store is asked (a transaction naming one
+/// item twice is refused by DynamoDB).
+fn someone_else(me: &UserId, other: &UserId) -> Result<(), ApiError> {
+    if me == other {
+        return Err(ApiError::bad_request(
+            "cannot_connect_to_self",
+            "You cannot connect with yourself, so there is no request or connection with yourself \
+             to act on. Use another person's id.",
+        ));
+    }
+    Ok(())
+}
+
 /// Accepts `requester`'s request to the caller: connected, both under the
 /// cap, both feeds backfilled.
 pub async fn accept(app: &App, me: &UserId, requester: &UserId) -> Result<Edge, ApiError> {
+    someone_else(me, requester)?;
     let (me, requester) = both(app, me, requester, ApiError::request_not_found).await?;
     connect(app, &me, &requester).await
 }
@@ -103,6 +113,7 @@ pub async fn requests(
 
 /// Declines an incoming request or cancels an outgoing one.
 pub async fn remove_request(app: &App, me: &UserId, other: &UserId) -> Result<(), ApiError> {
+    someone_else(me, other)?;
     match app.store.remove_request(me, other).await? {
         true => Ok(()),
         false => Err(ApiError::request_not_found()),
@@ -124,6 +135,7 @@ pub async fn connections(app: &App, me: &UserId) -> Result<Vec<Edge>, ApiError> 
 /// more, and both feeds lose the other's entries (3 round trips:
 /// transaction, reads, writes).
 pub async fn disconnect(app: &App, me: &UserId, other: &UserId) -> Result<(), ApiError> {
+    someone_else(me, other)?;
     if !app.store.disconnect(me, other).await? {
         return Err(ApiError::connection_not_found());
     }
@@ -145,6 +157,7 @@ pub async fn set_tags(
     other: &UserId,
     tag_ids: &[String],
 ) -> Result<Edge, ApiError> {
+    someone_else(me, other)?;
     let tag_ids: Vec<TagId> = RequestedTags::new(tag_ids.iter().map(String::as_str))
         .at_most(MAX_TAGS)?
         .ids()?;

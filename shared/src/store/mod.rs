@@ -53,7 +53,25 @@ pub enum StoreError {
     /// An item did not have the shape this code writes.
     #[error("malformed item: {0}")]
     Corrupt(String),
+    /// DynamoDB refused the request itself (a malformed request, a
+    /// permission or table missing): a defect of ours or of the deployment,
+    /// which a retry would only repeat.
+    #[error("DynamoDB refused the request: {0}")]
+    Refused(String),
 }
+
+/// Error codes that mean the request was wrong, not that DynamoDB was
+/// unwell: retrying cannot help, so they are bugs (`500`), never `503`.
+const REFUSED: &[&str] = &[
+    "ValidationException",
+    "SerializationException",
+    "ResourceNotFoundException",
+    "AccessDeniedException",
+    "UnrecognizedClientException",
+    "MissingAuthenticationTokenException",
+    "IncompleteSignatureException",
+    "InvalidSignatureException",
+];
 
 impl<E, R> From<SdkError<E, R>> for StoreError
 where
@@ -67,6 +85,9 @@ where
                 | "ThrottlingException"
                 | "RequestLimitExceeded",
             ) => StoreError::Throttled,
+            Some(code) if REFUSED.contains(&code) => StoreError::Refused(
+                aws_smithy_types::error::display::DisplayErrorContext(&error).to_string(),
+            ),
             _ => StoreError::Unavailable(
                 aws_smithy_types::error::display::DisplayErrorContext(&error).to_string(),
             ),
@@ -305,7 +326,7 @@ pub(crate) fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<
 }
 
 pub(crate) fn build_error(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
-    StoreError::Unavailable(error.to_string())
+    StoreError::Refused(error.to_string())
 }
 
 pub(crate) fn s(value: impl AsRef<str>) -> AttributeValue {

@@ -103,8 +103,13 @@ impl Store {
                     return Err(TransactError::ConditionsFailed(failed));
                 }
                 Cancellation::Unnamed(index) => {
-                    return Err(TransactError::Store(StoreError::Unavailable(format!(
+                    return Err(TransactError::Store(StoreError::Refused(format!(
                         "transaction cancelled by the condition of unnamed item {index}"
+                    ))));
+                }
+                Cancellation::Invalid(code) => {
+                    return Err(TransactError::Store(StoreError::Refused(format!(
+                        "transaction cancelled: an item was refused ({code})"
                     ))));
                 }
                 Cancellation::Conflict if attempt < ATTEMPTS => {
@@ -251,6 +256,9 @@ enum Cancellation<C> {
     /// No condition failed, but an item was in conflict with another
     /// transaction: worth retrying.
     Conflict,
+    /// An item was refused as invalid (`ValidationError`: e.g. one item
+    /// named twice, a key of the wrong type): a bug of ours.
+    Invalid(String),
     /// Not a cancellation by our conditions or a conflict (another error, or
     /// reasons with codes we do not act on).
     Other,
@@ -281,6 +289,12 @@ fn cancellation<C: Copy + PartialEq, R>(
     }
     if !failed.is_empty() {
         Cancellation::Failed(Failed(failed))
+    } else if let Some(code) = reasons
+        .iter()
+        .filter_map(|reason| reason.code())
+        .find(|code| *code == "ValidationError")
+    {
+        Cancellation::Invalid(code.to_owned())
     } else if reasons
         .iter()
         .any(|reason| reason.code() == Some("TransactionConflict"))
@@ -386,9 +400,17 @@ mod tests {
             cancellation(&names, &cancelled(&["None", "None", FAILED])),
             Cancellation::Unnamed(2)
         );
-        // Codes other than a failed condition name nothing.
+        // An item refused as invalid is a bug of ours, never an outage.
         assert_eq!(
             cancellation(&names, &cancelled(&["ValidationError", "None"])),
+            Cancellation::Invalid("ValidationError".into())
+        );
+        // Other codes name nothing.
+        assert_eq!(
+            cancellation(
+                &names,
+                &cancelled(&["ItemCollectionSizeLimitExceeded", "None"])
+            ),
             Cancellation::Other
         );
         assert_eq!(

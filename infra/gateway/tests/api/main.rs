@@ -11,6 +11,7 @@ mod connections;
 mod contract;
 mod engine_limits;
 mod feed;
+mod fuzz_findings;
 mod guessing;
 mod limits;
 mod logs;
