@@ -155,9 +155,47 @@ sam_env() {
     SAM_CLI_TELEMETRY=0 SAM_CLI_CONTEXT=ci "$@"
 }
 
+# A real local gateway on the test stack (the e2e and schemathesis steps).
+# Limits per IP and per client are raised: every caller comes from
+# 127.0.0.1 here, unlike in the Rust tests. Sets GATEWAY_PID.
+start_gateway() { # start_gateway PORT LOG [VAR=value ...]
+  local port="$1" log="$2"
+  shift 2
+  # Built by the cargo-clippy step, with the rest of the workspace.
+  [[ -x target/debug/local-gateway ]] || { echo "error: target/debug/local-gateway was not built (see cargo-clippy)" >&2; return 1; }
+  # Something already answering there (a gateway left by an interrupted run,
+  # say) would be tested instead of this build.
+  if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+    echo "error: port $port is already in use; stop what listens there, or set TEST_GATEWAY_PORT" >&2
+    return 1
+  fi
+  # `exec` in a subshell: $! is then the gateway itself, so stop_gateway
+  # stops it (backgrounding test_env would leave the gateway as its child).
+  local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
+  (exec "${LOCAL_AWS[@]}" "${APP_ENV[@]}" \
+    GATEWAY_PORT="$port" \
+    RATE_LIMIT_REGISTER_IP=1000/3600 RATE_LIMIT_OTP_IP=1000/3600 RATE_LIMIT_LOGIN_IP=1000/60 RATE_LIMIT_WRONG_CODES_IP=1000/3600 RATE_LIMIT_CLIENT=100000/60 \
+    "$@" target/debug/local-gateway) >"$log" 2>&1 &
+  GATEWAY_PID=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
+    kill -0 "$GATEWAY_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  if ! kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    echo "error: the gateway did not start; its log ($log):" >&2
+    cat "$log" >&2
+    return 1
+  fi
+}
+stop_gateway() {
+  kill "$GATEWAY_PID" 2>/dev/null
+  wait "$GATEWAY_PID" 2>/dev/null
+  return 0
+}
+
 # The browser journeys (frontend/e2e) against a real local gateway serving the
-# built SPA on the test stack. Limits per IP are raised: every test person
-# comes from 127.0.0.1 here, unlike in the Rust tests.
+# built SPA on the test stack.
 run_e2e() {
   if [[ ! -f frontend/package.json ]]; then echo "no frontend"; return 0; fi
   if ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" >/dev/null 2>&1; then
@@ -165,39 +203,26 @@ run_e2e() {
     return 1
   fi
   npm --prefix frontend run build >/dev/null || return 1
-  # Built by the cargo-clippy step, with the rest of the workspace.
-  [[ -x target/debug/local-gateway ]] || { echo "error: target/debug/local-gateway was not built (see cargo-clippy)" >&2; return 1; }
-  local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway.log" pid rc
-  # Something already answering there (a gateway left by an interrupted run,
-  # say) would be tested instead of this build.
-  if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
-    echo "error: port $port is already in use; stop what listens there, or set TEST_GATEWAY_PORT" >&2
-    return 1
-  fi
-  # `exec` in a subshell: $! is then the gateway itself, so the kill below
-  # stops it (backgrounding test_env would leave the gateway as its child).
-  local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
-  (exec "${LOCAL_AWS[@]}" "${APP_ENV[@]}" \
-    GATEWAY_PORT="$port" SPA_DIR="$ROOT/frontend/dist" \
-    RATE_LIMIT_REGISTER_IP=1000/3600 RATE_LIMIT_OTP_IP=1000/3600 RATE_LIMIT_LOGIN_IP=1000/60 RATE_LIMIT_WRONG_CODES_IP=1000/3600 RATE_LIMIT_CLIENT=100000/60 \
-    target/debug/local-gateway) >"$log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 120); do
-    curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "error: the gateway did not start; its log ($log):" >&2
-    cat "$log" >&2
-    return 1
-  fi
+  local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway.log" rc
+  start_gateway "$port" "$log" SPA_DIR="$ROOT/frontend/dist" || return 1
   CI=true E2E_BASE_URL="http://127.0.0.1:$port" SES_URL="http://127.0.0.1:$SES_PORT" \
     npm --prefix frontend run e2e
   rc=$?
-  kill "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  stop_gateway
   [[ $rc -eq 0 ]] || echo "gateway log: $log" >&2
+  return $rc
+}
+
+# The schema fuzzer against a real local gateway (infra/local/schemathesis.sh).
+run_schemathesis() {
+  local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway-schemathesis.log" rc
+  start_gateway "$port" "$log" LOG_FORMAT=json || return 1
+  GATEWAY_URL="http://127.0.0.1:$port" SES_STORE_URL="http://127.0.0.1:$SES_PORT" \
+    GATEWAY_LOG="$log" REPORT_DIR="$STACK_DIR/schemathesis" \
+    bash "$ROOT/infra/local/schemathesis.sh"
+  rc=$?
+  stop_gateway
+  [[ $rc -eq 0 ]] || echo "gateway log: $log; reports: $STACK_DIR/schemathesis" >&2
   return $rc
 }
 
@@ -220,6 +245,7 @@ rm -rf "$STACK_DIR" "$ROOT/.local/test-$CROSS_ENGINE"
 if stack start; then
   step cargo-test test_env cargo test --workspace --no-fail-fast
   step e2e run_e2e
+  step schemathesis run_schemathesis
   stack stop >/dev/null 2>&1 || true
 else
   fail_step cargo-test "the test stack did not start (see above; logs in $STACK_DIR/logs/)"

@@ -138,11 +138,14 @@ impl PostPage {
 
 /// `?limit=&cursor=` of every list.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// 1–50, default 20.
-    #[param(minimum = 1, maximum = 50)]
+    // Not nullable: a query value is there or not.
+    #[param(value_type = u32, required = false, minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
     /// From the previous page's `next_cursor`.
+    #[param(value_type = String, required = false)]
     pub cursor: Option<String>,
 }
 

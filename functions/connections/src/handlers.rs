@@ -69,8 +69,10 @@ pub async fn send_request(
 
 /// `GET /api/connections/requests` parameters.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectionParams {
     /// `incoming` (default) or `outgoing`.
+    #[param(value_type = String, required = false, pattern = "^(incoming|outgoing)$")]
     pub direction: Option<String>,
 }
 

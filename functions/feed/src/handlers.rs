@@ -12,14 +12,18 @@ use shared::{ApiError, App};
 
 /// `GET /api/feed` parameters.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FeedParams {
     /// Comma-separated ids of the caller's tags: only posts by connections the
     /// caller tagged with one of them.
+    #[param(value_type = String, required = false)]
     pub tag_ids: Option<String>,
     /// 1–50, default 20.
-    #[param(minimum = 1, maximum = 50)]
+    // Not nullable: a query value is there or not.
+    #[param(value_type = u32, required = false, minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
     /// From the previous page's `next_cursor`.
+    #[param(value_type = String, required = false)]
     pub cursor: Option<String>,
 }
 

@@ -416,15 +416,23 @@ enum Target {
 fn add_links(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{RefOr, link::LinkBuilder};
     for &(from, status, name, to, target, expression) in LINKS {
-        let link = match target {
-            Target::Path(parameter) => LinkBuilder::new()
-                .operation_id(to)
-                .parameter(parameter, expression),
-            Target::Body(field) => LinkBuilder::new()
-                .operation_id(to)
-                .request_body(Some(serde_json::json!({ field: expression }))),
+        // utoipa 5.5 serialises a link's `operation_id` and `request_body`
+        // in snake case, which no OpenAPI reader knows: the two fields go in
+        // as raw entries of the link's extensions map, spelled as the
+        // specification spells them.
+        let mut fields = utoipa::openapi::extensions::Extensions::default();
+        fields.insert("operationId".into(), to.into());
+        let mut link = LinkBuilder::new();
+        match target {
+            Target::Path(parameter) => link = link.parameter(parameter, expression),
+            Target::Body(field) => {
+                fields.insert(
+                    "requestBody".into(),
+                    serde_json::json!({ field: expression }),
+                );
+            }
         }
-        .build();
+        let link = link.extensions(Some(fields)).build();
         let response = doc
             .paths
             .paths
@@ -482,6 +490,18 @@ mod tests {
                 .iter()
                 .find(|o| o["operationId"] == to)
                 .unwrap_or_else(|| panic!("link {name} from {from}: no operation {to}"));
+            let link = operations
+                .iter()
+                .find(|o| o["operationId"] == from)
+                .and_then(|o| {
+                    o["responses"]
+                        .as_object()?
+                        .values()
+                        .find_map(|r| r["links"].get(name))
+                })
+                .unwrap_or_else(|| panic!("link {name} is not in the document"));
+            // Spelled as OpenAPI spells it (utoipa's own field would not be).
+            assert_eq!(link["operationId"], to, "{link}");
             match target {
                 Target::Path(parameter) => assert!(
                     operation["parameters"].as_array().is_some_and(|ps| ps
@@ -490,6 +510,7 @@ mod tests {
                     "link {name}: {to} has no path parameter {parameter}"
                 ),
                 Target::Body(field) => {
+                    assert!(link["requestBody"][field].is_string(), "{link}");
                     let schema =
                         &operation["requestBody"]["content"]["application/json"]["schema"]["$ref"];
                     let schema_name = schema.as_str().unwrap().rsplit('/').next().unwrap();

@@ -41,8 +41,10 @@ fn describe(relationship: Relationship) -> (RelationshipName, Option<String>) {
 
 /// `GET /api/users/search` parameters.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// The exact username to look for (any case).
+    #[param(required = true, value_type = String, min_length = 1)]
     pub q: Option<String>,
 }
 
