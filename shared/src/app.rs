@@ -97,6 +97,37 @@ impl App {
                 }))
                 .build()
         };
+        Self::assemble(config, sdk_config, store_sdk_config).await
+    }
+
+    /// As [`App::from_config`], with the DynamoDB requests passing through
+    /// `faults` (tests only), and retries backing off for milliseconds
+    /// instead of seconds so that a test can fail every step of a call.
+    #[cfg(feature = "faults")]
+    pub async fn with_store_faults(
+        config: Config,
+        faults: &crate::faults::Faults,
+    ) -> Result<Self, StartupError> {
+        let sdk_config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(https_client())
+            .load()
+            .await;
+        let store_sdk_config = sdk_config
+            .to_builder()
+            .http_client(faults.client(https_client()))
+            .retry_config(
+                aws_config::retry::RetryConfig::standard()
+                    .with_initial_backoff(Duration::from_millis(2)),
+            )
+            .build();
+        Self::assemble(config, sdk_config, store_sdk_config).await
+    }
+
+    async fn assemble(
+        config: Config,
+        sdk_config: aws_config::SdkConfig,
+        store_sdk_config: aws_config::SdkConfig,
+    ) -> Result<Self, StartupError> {
         let secret = match &config.secret {
             SecretSource::Inline(value) => value.clone(),
             SecretSource::SecretsManager(arn) => aws_sdk_secretsmanager::Client::new(&sdk_config)

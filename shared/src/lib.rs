@@ -17,6 +17,8 @@ pub mod config;
 pub mod domain;
 pub mod email;
 pub mod error;
+#[cfg(feature = "faults")]
+pub mod faults;
 pub mod http;
 pub mod rate_limit;
 pub mod service;

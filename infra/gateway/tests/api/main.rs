@@ -10,6 +10,7 @@ mod concurrency;
 mod connections;
 mod contract;
 mod engine_limits;
+mod faults;
 mod feed;
 mod fuzz_findings;
 mod guessing;
