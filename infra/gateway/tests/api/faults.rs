@@ -236,7 +236,8 @@ async fn a_post_is_never_shown_outside_its_audience() {
         friends.push(friend);
     }
     let close = create_tag(&ann, "close").await;
-    set_tags(&ann, &friends[0], &["close"]).await;
+    let tagged = set_tags(&ann, &friends[0], &[close.as_str()]).await;
+    assert_eq!(tagged.status, StatusCode::OK, "{:?}", tagged.body);
     let mut failed = Vec::new();
     // Each case three times: the batches go out together, so which one a
     // step's fault meets varies from run to run.
@@ -376,6 +377,77 @@ async fn after_a_reset_or_signing_out_everywhere_no_session_refreshes() {
                 assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED, "{what}");
             }
             ann.keep_session(&reply);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_tag_deleted_part_way_only_ever_narrows_who_sees_its_posts() {
+    let (stack, faults) = faulty_stack().await;
+    let ann = signed_up(&stack).await;
+    let mut friends = Vec::new();
+    for _ in 0..3 {
+        let friend = signed_up(&stack).await;
+        connect(&ann, &friend).await;
+        friends.push(friend);
+    }
+    for n in 1..=11 {
+        for fault in faults_at(n) {
+            let name = format!("t{n}{fault:?}").to_lowercase();
+            let tag = create_tag(&ann, &name).await;
+            for friend in &friends {
+                let reply = set_tags(&ann, friend, &[tag.as_str()]).await;
+                assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+            }
+            let posted = ann
+                .post("/api/posts", json!({ "content": format!("for {name}"), "audience": "tags", "tag_ids": [tag] }))
+                .await;
+            assert_eq!(posted.status, StatusCode::CREATED);
+            faults.fail_nth(n, fault);
+            let reply = ann
+                .call(Method::DELETE, &format!("/api/tags/{tag}"), None)
+                .await;
+            faults.clear();
+            let what = format!("delete tag, step {n}, {fault:?}");
+            // Part-way, some connections may have lost the tag already: their
+            // view narrows, never widens, and what they read matches it.
+            for friend in &friends {
+                assert_feed_true(friend).await;
+            }
+            if !assert_answer(n, &reply, StatusCode::NO_CONTENT, &what) {
+                let retried = ann
+                    .call(Method::DELETE, &format!("/api/tags/{tag}"), None)
+                    .await;
+                assert_eq!(
+                    retried.status,
+                    StatusCode::NO_CONTENT,
+                    "{what}: the retry {:?}",
+                    retried.body
+                );
+            }
+            // Gone for good: no connection carries it, nobody but Ann sees
+            // the post.
+            let tags = ann.get("/api/tags").await;
+            assert!(
+                !tags.body["tags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|t| t["id"] == tag.as_str()),
+                "{what}"
+            );
+            for edge in stack.app.store.connections(&ann.user_id()).await.unwrap() {
+                assert!(
+                    !edge.tag_ids.iter().any(|t| t.as_str() == tag),
+                    "{what}: an edge keeps it"
+                );
+            }
+            let post_id = posted.body["id"].as_str().unwrap();
+            for friend in &friends {
+                let opened = friend.get(&format!("/api/posts/{post_id}")).await;
+                assert_eq!(opened.status, StatusCode::NOT_FOUND, "{what}");
+            }
+            assert_graph_consistent(&stack, &[&ann]).await;
         }
     }
 }
