@@ -9,11 +9,15 @@ PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 PY_REQS := infra/local/requirements.txt infra/local/constraints.txt
+# checkov, in a venv of its own: its boto3 pin clashes with aws-sam-cli's.
+SCAN_VENV := .venv-scan
+SCAN_VENV_STAMP := $(SCAN_VENV)/.installed
+SCAN_REQS := infra/local/requirements-scan.txt infra/local/constraints-scan.txt
 LOCAL_NODE_STAMP := infra/local/node_modules/.installed
 FRONTEND_NODE_STAMP := $(if $(wildcard frontend/package.json),frontend/node_modules/.installed)
 NPM_CI := npm ci --no-audit --no-fund
 
-.PHONY: help prereqs deps venv .venv node-deps dev stack-start stack-stop stack-status test \
+.PHONY: help prereqs deps venv .venv .venv-scan node-deps dev stack-start stack-stop stack-status test \
 	bench seed backup restore deploy clean clean-all lambda-build
 
 help: ## list the targets
@@ -27,7 +31,7 @@ help: ## list the targets
 prereqs: ## check python3 >= 3.11, node >= 20, npm, cargo, a C compiler, curl, openssl
 	@bash infra/local/prereqs.sh
 
-deps: venv node-deps ## install all Python and npm dependencies
+deps: venv .venv-scan node-deps ## install all Python and npm dependencies
 
 venv .venv: $(VENV_STAMP) ## Python tools in .venv/ (moto, boto3, pytest, cfn-lint, sam, cargo-lambda)
 
@@ -37,6 +41,14 @@ $(VENV_STAMP): $(PY_REQS) | prereqs
 	@# --no-compile: no .pyc for every module of the SDKs and SAM up front
 	@# (tens of seconds on a fresh clone); Python compiles what it imports.
 	$(VENV)/bin/python -m pip install --disable-pip-version-check --quiet --no-compile -r infra/local/requirements.txt
+	@touch $@
+
+.venv-scan: $(SCAN_VENV_STAMP) ## checkov in .venv-scan/ (the template's security scan; own venv: its boto3 pin)
+
+$(SCAN_VENV_STAMP): $(SCAN_REQS) | prereqs
+	@echo "installing infra/local/requirements-scan.txt into $(SCAN_VENV)/"
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --disable-pip-version-check --quiet --no-compile -r infra/local/requirements-scan.txt
 	@touch $@
 
 node-deps: $(LOCAL_NODE_STAMP) $(FRONTEND_NODE_STAMP) ## npm ci in infra/local and frontend (when their lock files change)
@@ -62,7 +74,7 @@ stack-stop: ## snapshot the table and stop the emulators
 stack-status: ## show whether the emulators are running
 	@bash infra/local/stack.sh status
 
-test: prereqs deps ## fmt, clippy, cargo test (on a throwaway stack), pytest, cfn-lint, sam validate, frontend checks
+test: prereqs deps $(SCAN_VENV_STAMP) ## fmt, clippy, cargo test (on a throwaway stack), pytest, cfn-lint, sam validate, checkov, frontend checks
 	@bash infra/local/test.sh
 
 lambda-build: prereqs $(VENV_STAMP) ## sam build: every function's arm64 bootstrap (cargo-lambda + zig) into .aws-sam/build/
@@ -90,7 +102,7 @@ deploy: prereqs deps ## deploy to AWS: ENV=dev|prod (sam build+deploy, SPA uploa
 
 clean: ## stop the emulators; remove .local (except the dev snapshot and app secret) and install stamps
 	@bash infra/local/stack.sh clean
-	rm -f $(VENV_STAMP) $(LOCAL_NODE_STAMP) frontend/node_modules/.installed
+	rm -f $(VENV_STAMP) $(SCAN_VENV_STAMP) $(LOCAL_NODE_STAMP) frontend/node_modules/.installed
 
-clean-all: clean ## also remove the dev data in .local, .venv and node_modules
-	rm -rf .local $(VENV) infra/local/node_modules frontend/node_modules
+clean-all: clean ## also remove the dev data in .local, .venv, .venv-scan and node_modules
+	rm -rf .local $(VENV) $(SCAN_VENV) infra/local/node_modules frontend/node_modules
