@@ -1,8 +1,9 @@
 """The edge in template.yaml: the private SPA bucket, the CloudFront
 distribution (SPA + /api/*), its security headers (equal to what the local
 gateway sends, parsed from infra/gateway/src/spa.rs), the SPA fallback
-function, the origin check that keeps the API behind CloudFront, and the
-optional WAF web ACL (kept equal to infra/deploy/waf.yaml).
+function, the origin check that keeps the API behind CloudFront, the access
+logs (CloudFront's and the SPA bucket's, in the log bucket) and the optional
+WAF web ACL (kept equal to infra/deploy/waf.yaml).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import pytest
 import cfn
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+BUCKETS = ("SpaBucket", "LogBucket")
+# The log bucket's retention (docs/runbook.md, section 2).
+ACCESS_LOG_DAYS = 90
 
 
 def _behaviours(distribution) -> tuple[dict, dict]:
@@ -37,10 +41,13 @@ def _origin(distribution, origin_id) -> dict:
 # --------------------------------------------------------------------------
 
 
-def test_spa_bucket_blocks_public_access(resources):
-    buckets = cfn.of_type(resources, "AWS::S3::Bucket")
-    assert set(buckets) == {"SpaBucket"}
-    props = buckets["SpaBucket"]["Properties"]
+def test_buckets_are_the_spa_and_its_logs(resources):
+    assert set(cfn.of_type(resources, "AWS::S3::Bucket")) == set(BUCKETS)
+
+
+@pytest.mark.parametrize("bucket", BUCKETS)
+def test_bucket_blocks_public_access(resources, bucket):
+    props = resources[bucket]["Properties"]
     block = props["PublicAccessBlockConfiguration"]
     assert block == {
         "BlockPublicAcls": True,
@@ -50,30 +57,35 @@ def test_spa_bucket_blocks_public_access(resources):
     }
     assert "AccessControl" not in props, "no canned ACLs"
     assert "WebsiteConfiguration" not in props, "served by CloudFront through OAC, never as an S3 website"
-    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}], "ACLs disabled"
     rule = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
 
 
-def _bucket_statements(resources) -> list[dict]:
+def test_spa_bucket_has_acls_disabled(resources):
+    props = resources["SpaBucket"]["Properties"]
+    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}], "ACLs disabled"
+
+
+def _bucket_statements(resources, bucket: str = "SpaBucket") -> list[dict]:
     policies = cfn.of_type(resources, "AWS::S3::BucketPolicy")
-    assert set(policies) == {"SpaBucketPolicy"}
-    props = policies["SpaBucketPolicy"]["Properties"]
-    assert props["Bucket"] == {"Ref": "SpaBucket"}
+    assert set(policies) == {f"{b}Policy" for b in BUCKETS}, "one policy per bucket, named after it"
+    props = policies[f"{bucket}Policy"]["Properties"]
+    assert props["Bucket"] == {"Ref": bucket}
     return cfn.as_list(props["PolicyDocument"]["Statement"])
 
 
-def test_spa_bucket_policy_enforces_tls(resources):
+@pytest.mark.parametrize("bucket", BUCKETS)
+def test_bucket_policy_enforces_tls(resources, bucket):
     denies = [
         st
-        for st in _bucket_statements(resources)
+        for st in _bucket_statements(resources, bucket)
         if st["Effect"] == "Deny" and st.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
     ]
     assert denies, "a Deny on aws:SecureTransport=false"
     st = denies[0]
     assert st["Principal"] == "*" and st["Action"] == "s3:*"
-    assert {"Fn::GetAtt": ["SpaBucket", "Arn"]} in st["Resource"]
-    assert {"Fn::Sub": "${SpaBucket.Arn}/*"} in st["Resource"]
+    assert {"Fn::GetAtt": [bucket, "Arn"]} in st["Resource"]
+    assert {"Fn::Sub": f"${{{bucket}.Arn}}/*"} in st["Resource"]
 
 
 def test_spa_bucket_is_read_only_by_this_distribution(resources):
@@ -200,6 +212,75 @@ def test_every_behaviour_is_https(distribution):
     default, _api = _behaviours(distribution)
     for behaviour in [default, *distribution.get("CacheBehaviors", [])]:
         assert behaviour["ViewerProtocolPolicy"] in {"https-only", "redirect-to-https"}
+
+
+# --------------------------------------------------------------------------
+# Access logs: CloudFront's and the SPA bucket's, in the log bucket
+# --------------------------------------------------------------------------
+
+
+def test_distribution_logs_every_request_to_the_log_bucket(distribution):
+    """CloudFront's standard logs are the one record of client addresses; they
+    never include cookies (the refresh token is one)."""
+    assert distribution["Logging"] == {
+        "Bucket": {"Fn::GetAtt": ["LogBucket", "DomainName"]},
+        "IncludeCookies": False,
+        "Prefix": "cloudfront/",
+    }
+
+
+def test_spa_bucket_logs_to_the_log_bucket(resources):
+    assert resources["SpaBucket"]["Properties"]["LoggingConfiguration"] == {
+        "DestinationBucketName": {"Ref": "LogBucket"},
+        "LogFilePrefix": "s3-spa/",
+    }
+
+
+def test_log_bucket_expires_logs(resources):
+    """The lifecycle rule is the logs' retention: every file is deleted after
+    ACCESS_LOG_DAYS, and no version of it outlives that."""
+    bucket = resources["LogBucket"]
+    rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    expiring = [r for r in rules if r["Status"] == "Enabled" and "ExpirationInDays" in r]
+    assert len(expiring) == 1
+    assert expiring[0]["ExpirationInDays"] == ACCESS_LOG_DAYS
+    assert "Prefix" not in expiring[0] and "Filter" not in expiring[0], "every log, whatever its prefix"
+    assert "VersioningConfiguration" not in bucket["Properties"], "an old version would outlive the retention"
+
+
+def test_log_bucket_takes_cloudfront_logs(resources):
+    """CloudFront's standard logging writes through the bucket ACL: ACLs
+    enabled, files owned by this account; SSE-S3, which both CloudFront and S3
+    server access logging can write to (S3's logs cannot go to SSE-KMS)."""
+    bucket = resources["LogBucket"]
+    props = bucket["Properties"]
+    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerPreferred"}]
+    rule = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert bucket["DeletionPolicy"] == "Retain" and bucket["UpdateReplacePolicy"] == "Retain", "like the SPA bucket"
+
+
+def test_log_bucket_accepts_only_the_spa_buckets_logs(resources):
+    """The one Allow: S3's log delivery, writing the SPA bucket's logs of this
+    account under their prefix. Nobody may read or write anything else."""
+    allows = [st for st in _bucket_statements(resources, "LogBucket") if st["Effect"] == "Allow"]
+    assert allows == [
+        {
+            "Sid": "S3DeliversSpaBucketAccessLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": {"Fn::Sub": "${LogBucket.Arn}/s3-spa/*"},
+            "Condition": {
+                "ArnLike": {"aws:SourceArn": {"Fn::GetAtt": ["SpaBucket", "Arn"]}},
+                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+            },
+        }
+    ]
+
+
+def test_log_bucket_is_in_the_outputs(template):
+    assert template["Outputs"]["LogBucketName"]["Value"] == {"Ref": "LogBucket"}
 
 
 # --------------------------------------------------------------------------

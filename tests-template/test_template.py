@@ -250,6 +250,7 @@ def test_expected_logical_ids(resources):
         "OriginVerifyFunctionLogGroup": "AWS::Logs::LogGroup",
         "OriginVerifySecret": "AWS::SecretsManager::Secret",
         "SpaBucket": "AWS::S3::Bucket",
+        "LogBucket": "AWS::S3::Bucket",
         "Distribution": "AWS::CloudFront::Distribution",
         "BackupVault": "AWS::Backup::BackupVault",
         "EmailConfigurationSet": "AWS::SES::ConfigurationSet",
@@ -288,6 +289,7 @@ def test_outputs(template):
         "DistributionDomainName",
         "DistributionId",
         "SpaBucketName",
+        "LogBucketName",
         "AlarmTopicArn",
         "BackupVaultName",
     }
