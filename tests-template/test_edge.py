@@ -486,6 +486,34 @@ def test_web_acl(template, resources, distribution):
     }
 
 
+def _web_acls() -> dict[str, dict]:
+    """{file: properties of its web ACL}: template.yaml's and infra/deploy/waf.yaml's."""
+    waf = cfn.load_yaml(cfn.WAF_TEMPLATE_PATH)
+    standalone = cfn.of_type(waf["Resources"], "AWS::WAFv2::WebACL")
+    assert len(standalone) == 1
+    return {
+        "template.yaml": cfn.load_template()["Resources"]["WebAcl"]["Properties"],
+        "infra/deploy/waf.yaml": next(iter(standalone.values()))["Properties"],
+    }
+
+
+@pytest.mark.parametrize("source", ["template.yaml", "infra/deploy/waf.yaml"])
+def test_web_acl_blocks_known_bad_inputs(source):
+    """AWS's known-bad-inputs rule set, blocking (not only counting), its
+    Log4j rules included (CVE-2021-44228; checkov's CKV_AWS_192)."""
+    rules = [
+        r
+        for r in _web_acl_rules(_web_acls()[source]).values()
+        if r["Statement"].get("ManagedRuleGroupStatement", {}).get("Name") == "AWSManagedRulesKnownBadInputsRuleSet"
+    ]
+    assert len(rules) == 1, source
+    rule = rules[0]
+    assert rule["Statement"]["ManagedRuleGroupStatement"]["VendorName"] == "AWS"
+    assert rule["OverrideAction"] == {"None": {}}, "the group's own actions (block), not count"
+    group = rule["Statement"]["ManagedRuleGroupStatement"]
+    assert not group.get("ExcludedRules") and not group.get("RuleActionOverrides"), "every rule of it blocks"
+
+
 def test_waf_template_matches(resources):
     """infra/deploy/waf.yaml (for stacks outside us-east-1) declares the same rules."""
     waf = cfn.load_yaml(cfn.WAF_TEMPLATE_PATH)
