@@ -1,6 +1,6 @@
 """Operations in template.yaml: alarms (one Errors and one Throttles alarm per
 function, discovered from the template), the dashboard, backups, email
-events, reserved concurrency.
+events, the topics' encryption key, reserved concurrency.
 """
 
 from __future__ import annotations
@@ -287,6 +287,49 @@ def test_bounces_and_complaints_go_to_sns(resources):
     config = resources["EmailConfigurationSet"]["Properties"]
     assert config["ReputationOptions"]["ReputationMetricsEnabled"] is True
     assert set(config["SuppressionOptions"]["SuppressedReasons"]) == {"BOUNCE", "COMPLAINT"}
+
+
+# --------------------------------------------------------------------------
+# The topics' encryption key
+# --------------------------------------------------------------------------
+
+# Who publishes to the topics, and so must be able to use their key.
+PUBLISHING_SERVICES = {"cloudwatch.amazonaws.com", "ses.amazonaws.com"}
+
+
+def test_topics_are_encrypted_with_the_stack_key(resources):
+    """Every topic on TopicKey: not the AWS managed alias/aws/sns, whose policy
+    CloudWatch alarms and SES event publishing cannot use."""
+    topics = cfn.of_type(resources, "AWS::SNS::Topic")
+    assert set(topics) == {"AlarmTopic", "EmailEventsTopic"}
+    for name, topic in topics.items():
+        assert topic["Properties"].get("KmsMasterKeyId") == {"Fn::GetAtt": ["TopicKey", "Arn"]}, name
+
+
+def test_topic_key_rotates_and_has_an_alias(resources):
+    key = resources["TopicKey"]
+    assert key["Type"] == "AWS::KMS::Key"
+    assert key["Properties"]["EnableKeyRotation"] is True
+    aliases = cfn.of_type(resources, "AWS::KMS::Alias")
+    assert [a["Properties"]["TargetKeyId"] for a in aliases.values()] == [{"Ref": "TopicKey"}]
+    alias = next(iter(aliases.values()))["Properties"]["AliasName"]
+    assert cfn.sub_text(alias).startswith("alias/${AWS::StackName}-"), "one alias per stack"
+
+
+def test_topic_key_policy(resources):
+    """The account administers the key; the publishing services may only
+    encrypt and decrypt, on behalf of this account; nobody else is named."""
+    statements = cfn.as_list(resources["TopicKey"]["Properties"]["KeyPolicy"]["Statement"])
+    assert all(st["Effect"] == "Allow" for st in statements)
+    root = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    admins = [st for st in statements if st["Principal"] == {"AWS": root}]
+    assert len(admins) == 1 and admins[0]["Action"] == "kms:*", "without it the key cannot be managed"
+    services = [st for st in statements if "Service" in st["Principal"]]
+    assert len(services) == 1 and len(statements) == 2
+    st = services[0]
+    assert set(cfn.as_list(st["Principal"]["Service"])) == PUBLISHING_SERVICES
+    assert set(cfn.as_list(st["Action"])) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+    assert st["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}, "no confused deputy"
 
 
 # --------------------------------------------------------------------------

@@ -255,6 +255,7 @@ def test_expected_logical_ids(resources):
         "BackupVault": "AWS::Backup::BackupVault",
         "EmailConfigurationSet": "AWS::SES::ConfigurationSet",
         "AlarmTopic": "AWS::SNS::Topic",
+        "TopicKey": "AWS::KMS::Key",
         "Dashboard": "AWS::CloudWatch::Dashboard",
     }.items():
         assert resources[logical_id]["Type"] == res_type, logical_id
