@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import cfn
 from cfn import FUNCTIONS_DIR, ROOT, SAMCONFIG_PATH, TEMPLATE_PATH
@@ -825,6 +826,48 @@ def test_samconfig(samconfig):
         assert build["parallel"] is False and build["cached"] is False, env
         assert build["beta_features"] is True, f"{env}: rust-cargolambda is a SAM CLI beta feature"
         assert samconfig[env]["validate"]["parameters"]["lint"] is True, env
+
+
+# --------------------------------------------------------------------------
+# checkov's skips (infra/local/checkov.sh runs it; .checkov.yaml)
+# --------------------------------------------------------------------------
+
+CHECK_ID = re.compile(r"CKV2?_AWS_[0-9]+")
+
+
+def _checkov_config_skips() -> dict[str, str]:
+    """{check id: the reason on its line} of .checkov.yaml's skip-check."""
+    text = (ROOT / ".checkov.yaml").read_text(encoding="utf-8")
+    listed = {}
+    for line in text.splitlines():
+        match = re.fullmatch(r"\s*-\s*(\S+)\s*(?:#\s*(.*))?", line)
+        if match:
+            listed[match.group(1)] = (match.group(2) or "").strip()
+    # What checkov itself reads: the same ids, one per line.
+    assert sorted(yaml.safe_load(text)["skip-check"]) == sorted(listed), "one check id per line"
+    return listed
+
+
+def test_checkov_config_skips_say_why():
+    skips = _checkov_config_skips()
+    assert skips
+    for check, reason in skips.items():
+        assert CHECK_ID.fullmatch(check), f"{check}: skip checks by id, never by severity"
+        assert len(reason) > 20, f"{check}: give the reason on its line (# ...)"
+
+
+def test_checkov_resource_skips_say_why(resources):
+    """Skips on one resource (Metadata: checkov: skip:) name the check and
+    give a reason, and never repeat a check .checkov.yaml already skips."""
+    everywhere = set(_checkov_config_skips())
+    found = 0
+    for logical_id, res in resources.items():
+        for skip in (res.get("Metadata") or {}).get("checkov", {}).get("skip", []):
+            found += 1
+            assert CHECK_ID.fullmatch(skip["id"]), logical_id
+            assert len(skip.get("comment", "")) > 20, f"{logical_id} {skip['id']}: say why"
+            assert skip["id"] not in everywhere, f"{logical_id} {skip['id']}: already skipped in .checkov.yaml"
+    assert found
 
 
 # --------------------------------------------------------------------------
