@@ -160,9 +160,23 @@ pub async fn sign_out(app: &App, cookie: Option<&str>) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Ends every session of `me` (1 Query, BatchWriteItem per 25).
+/// Ends every session of `me`: the credential version moves on first (1
+/// UpdateItem), so that no session can refresh even if deleting their items
+/// fails part-way; then the items go (1 Query, BatchWriteItem per 25), as
+/// upkeep (docs/data-model.md, "When the store fails part-way").
 pub async fn sign_out_everywhere(app: &App, client_ip: &str, me: &UserId) -> Result<(), ApiError> {
-    let revoked = app.store.delete_all_sessions(me).await?;
+    if !app.store.retire_sessions(me).await? {
+        return Err(ApiError::unauthenticated());
+    }
+    let revoked = match app.store.delete_all_sessions(me).await {
+        Ok(revoked) => revoked,
+        Err(error) => {
+            // They can no longer refresh: the items are only clutter, which
+            // their TTL and the next sign-out everywhere clear.
+            tracing::warn!(%error, user_id = %me, "sessions retired; deleting their items failed");
+            0
+        }
+    };
     tracing::info!(event = "session_revoked", client_ip, user_id = %me, revoked, reason = "signed out everywhere", "sessions revoked");
     Ok(())
 }

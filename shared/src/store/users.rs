@@ -226,6 +226,29 @@ impl Store {
         .transpose()
     }
 
+    /// Moves the account's credential version on (1 UpdateItem): from then
+    /// on no session begun before can refresh, whatever session items are
+    /// still stored. `false` if there is no such account.
+    pub async fn retire_sessions(&self, user_id: &UserId) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::user(user_id)))
+            .key(keys::SK, s(keys::PROFILE))
+            .update_expression("SET credentials = if_not_exists(credentials, :zero) + :one")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) if is_condition_failure(&error) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// Sets a new password hash (in the credentials item; a hash left on the
     /// profile by an older version is removed), moves the credential version
     /// on and consumes the reset code, in one `TransactWriteItems` (1
