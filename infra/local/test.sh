@@ -259,9 +259,11 @@ python_checks() {
   if [[ -f "$TEMPLATE" ]]; then
     step cfn-lint "$VENV_BIN/cfn-lint" "$TEMPLATE"
     step sam-validate sam_env "$VENV_BIN/sam" validate --lint --template "$TEMPLATE"
+    step checkov bash infra/local/checkov.sh
   else
     fail_step cfn-lint "template.yaml not found"
     fail_step sam-validate "template.yaml not found"
+    fail_step checkov "template.yaml not found"
   fi
 }
 # Beside the cross-check run: both are one Python thread each.
