@@ -138,6 +138,8 @@ APP_ENV=(
   SENDER_EMAIL=no-reply@intentional.local
   TEMPLATE="$TEMPLATE"
   LOG_FORMAT=pretty
+  # The engines on a busy 2-core machine can take more than AWS's 2 s.
+  AWS_ATTEMPT_TIMEOUT_MS=10000
 )
 test_env() { # test_env CMD...: on the main test stack
   local_aws_env "$DYNAMODB_PORT" "$SES_PORT"

@@ -65,6 +65,17 @@ pub fn https_client() -> SharedHttpClient {
         .build_https()
 }
 
+/// The SDK's timeouts: connect within a second, each attempt within
+/// `attempt`, the whole call (three attempts and their back-off) within
+/// three attempts' time and a little more.
+fn timeouts(attempt: Duration) -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(1).min(attempt))
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(attempt * 3 + Duration::from_millis(500))
+        .build()
+}
+
 impl App {
     /// Reads the environment, loads AWS settings and the secret.
     pub async fn from_env() -> Result<Self, StartupError> {
@@ -84,6 +95,7 @@ impl App {
     pub async fn with_store_delay(config: Config, delay: Duration) -> Result<Self, StartupError> {
         let sdk_config = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .http_client(https_client())
+            .timeout_config(timeouts(config.aws_attempt_timeout))
             .load()
             .await;
         let store_sdk_config = if delay.is_zero() {
@@ -101,8 +113,10 @@ impl App {
     }
 
     /// As [`App::from_config`], with the DynamoDB requests passing through
-    /// `faults` (tests only), and retries backing off for milliseconds
-    /// instead of seconds so that a test can fail every step of a call.
+    /// `faults` (tests only), retries backing off for milliseconds instead
+    /// of seconds and attempts cut off after
+    /// [`crate::faults::ATTEMPT_TIMEOUT`], so that a test can fail every
+    /// step of a call quickly.
     #[cfg(feature = "faults")]
     pub async fn with_store_faults(
         config: Config,
@@ -110,13 +124,19 @@ impl App {
     ) -> Result<Self, StartupError> {
         let sdk_config = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .http_client(https_client())
+            .timeout_config(timeouts(config.aws_attempt_timeout))
             .load()
             .await;
+        // A stalled request (`Fault::Timeout`) is cut off as in AWS, only sooner.
         let store_sdk_config = sdk_config
             .to_builder()
+            .timeout_config(timeouts(crate::faults::ATTEMPT_TIMEOUT))
             .http_client(faults.client(https_client()))
+            // Two attempts, not three: a doomed request fails on each, and
+            // each stalled one costs a whole attempt timeout.
             .retry_config(
                 aws_config::retry::RetryConfig::standard()
+                    .with_max_attempts(2)
                     .with_initial_backoff(Duration::from_millis(2)),
             )
             .build();

@@ -114,6 +114,14 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// App-level rate limits.
     pub rate_limits: RateLimits,
+    /// How long one attempt of an AWS request may take before the SDK gives
+    /// up on it and retries (`AWS_ATTEMPT_TIMEOUT_MS`, 2,000): DynamoDB
+    /// answers in milliseconds, so a stalled connection is cut off long
+    /// before the function's own timeout (10 s), and the caller gets our
+    /// `503` with `Retry-After` rather than API Gateway's error for a
+    /// function that timed out. (The local engines on a busy machine may
+    /// need more: `make test` gives them 10 s.)
+    pub aws_attempt_timeout: Duration,
     /// How to find the client's IP.
     pub client_ip_source: ClientIpSource,
     /// Add `Server-Timing` and `X-DynamoDB-Requests` headers to responses.
@@ -225,6 +233,9 @@ impl Config {
                 calls_per_client: limit("RATE_LIMIT_CLIENT", defaults.calls_per_client)?,
             },
             client_ip_source,
+            aws_attempt_timeout: Duration::from_millis(
+                number("AWS_ATTEMPT_TIMEOUT_MS", 2000)?.max(1),
+            ),
             expose_metrics: get("EXPOSE_METRICS").is_some_and(|v| v == "true" || v == "1"),
         })
     }

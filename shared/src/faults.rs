@@ -17,6 +17,10 @@ use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 
+/// The SDK's attempt timeout in an app with faults
+/// (`App::with_store_faults`): a stalled request is cut off after this.
+pub const ATTEMPT_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(600);
+
 /// What a failed request meets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
@@ -26,7 +30,8 @@ pub enum Fault {
     Throttled,
     /// DynamoDB fails (`InternalServerError`, HTTP 500).
     ServerError,
-    /// No answer in time.
+    /// No answer in time: the request stalls past the SDK's attempt
+    /// timeout, which cuts it off.
     Timeout,
 }
 
@@ -159,13 +164,19 @@ impl HttpConnector for FaultyConnector {
         let Some(fault) = self.faults.judge(&request) else {
             return self.inner.call(request);
         };
+        if fault == Fault::Timeout {
+            // A real stall: the SDK's own timeout ends the attempt.
+            let inner = self.inner.clone();
+            return HttpConnectorFuture::new(async move {
+                tokio::time::sleep(ATTEMPT_TIMEOUT * 4).await;
+                inner.call(request).await
+            });
+        }
         HttpConnectorFuture::ready(match fault {
             Fault::ConnectionRefused => Err(ConnectorError::io(
                 std::io::Error::from(std::io::ErrorKind::ConnectionRefused).into(),
             )),
-            Fault::Timeout => Err(ConnectorError::timeout(
-                std::io::Error::from(std::io::ErrorKind::TimedOut).into(),
-            )),
+            Fault::Timeout => unreachable!("answered above"),
             Fault::Throttled => Ok(dynamodb_error(
                 400,
                 "ProvisionedThroughputExceededException",
