@@ -113,10 +113,9 @@ impl App {
     }
 
     /// As [`App::from_config`], with the DynamoDB requests passing through
-    /// `faults` (tests only), retries backing off for milliseconds instead
-    /// of seconds and attempts cut off after
-    /// [`crate::faults::ATTEMPT_TIMEOUT`], so that a test can fail every
-    /// step of a call quickly.
+    /// `faults` (tests only), and retries backing off for milliseconds
+    /// instead of seconds, so that a test can fail every step of a call
+    /// quickly.
     #[cfg(feature = "faults")]
     pub async fn with_store_faults(
         config: Config,
@@ -127,10 +126,8 @@ impl App {
             .timeout_config(timeouts(config.aws_attempt_timeout))
             .load()
             .await;
-        // A stalled request (`Fault::Timeout`) is cut off as in AWS, only sooner.
         let store_sdk_config = sdk_config
             .to_builder()
-            .timeout_config(timeouts(crate::faults::ATTEMPT_TIMEOUT))
             .http_client(faults.client(https_client()))
             // Two attempts, not three: a doomed request fails on each, and
             // each stalled one costs a whole attempt timeout.

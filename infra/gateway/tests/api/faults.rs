@@ -307,8 +307,10 @@ async fn after_a_reset_or_signing_out_everywhere_no_session_refreshes() {
                 )
                 .await;
             other_device.keep_session(&signed_in);
-            ann.post("/api/auth/password-reset", json!({ "email": ann.email }))
+            let asked = ann
+                .post("/api/auth/password-reset", json!({ "email": ann.email }))
                 .await;
+            assert_eq!(asked.status, StatusCode::ACCEPTED, "{:?}", asked.body);
             let code = latest_code(&ann.email).await;
             let new_password = "copper-willow-harvest-93";
             faults.fail_nth(n, fault);
