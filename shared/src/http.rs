@@ -368,6 +368,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if let Some(ip) = parts.extensions.get::<ClientIp>() {
+            return Ok(ip.clone()); // found by the per-client limit
+        }
         let app = App::from_ref(state);
         Ok(Self::of(&app.config, &parts.headers, &parts.extensions))
     }
@@ -393,15 +396,20 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// beside the handler's first reads, so its depth does not grow, and is
 /// cancelled if the count refuses it; a write counts first, so a refused
 /// call changes nothing.
-async fn limit_client(State(app): State<App>, request: Request, next: Next) -> Response {
+async fn limit_client(State(app): State<App>, mut request: Request, next: Next) -> Response {
     let ip = ClientIp::of(&app.config, request.headers(), request.extensions());
-    let user = bearer(request.headers())
+    let caller = bearer(request.headers())
         .and_then(|token| app.keys.verify_access(token).ok())
-        .map(|claims| claims.sub);
+        .map(CurrentUser::from);
+    let user = caller.as_ref().map(|c| c.user_id.as_str().to_owned());
     let subject = match &user {
         Some(user_id) => format!("user:{user_id}"),
         None => format!("ip:{}", ip.0),
     };
+    // What was found here is what the handler's extractors would find
+    // again: they take it from here instead of verifying the token twice.
+    request.extensions_mut().insert(ip.clone());
+    request.extensions_mut().insert(Verified(caller));
     let limit = app.config.rate_limits.calls_per_client;
     let count = rate_limit::count_call(&app.store, limit, &subject);
     let answer = |call: Result<Call, StoreError>| -> Option<Response> {
@@ -452,20 +460,36 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let app = App::from_ref(state);
-        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
-        let Claims { sub, sid, .. } = app
-            .keys
-            .verify_access(token)
-            .map_err(|_| ApiError::unauthenticated())?;
-        tracing::Span::current().record("user_id", sub.as_str());
-        // The token is signed by us, so its ids are ones we made.
-        Ok(CurrentUser {
-            user_id: UserId::from_stored(sub),
-            session_id: FamilyId::from_stored(sid),
-        })
+        let caller = match parts.extensions.get::<Verified>() {
+            // The per-client limit verified the token already.
+            Some(Verified(caller)) => caller.clone(),
+            None => {
+                let app = App::from_ref(state);
+                bearer(&parts.headers)
+                    .and_then(|token| app.keys.verify_access(token).ok())
+                    .map(CurrentUser::from)
+            }
+        };
+        let caller = caller.ok_or_else(ApiError::unauthenticated)?;
+        tracing::Span::current().record("user_id", caller.user_id.as_str());
+        Ok(caller)
     }
 }
+
+impl From<Claims> for CurrentUser {
+    fn from(Claims { sub, sid, .. }: Claims) -> Self {
+        // The token is signed by us, so its ids are ones we made.
+        CurrentUser {
+            user_id: UserId::from_stored(sub),
+            session_id: FamilyId::from_stored(sid),
+        }
+    }
+}
+
+/// The caller the per-client limit found from the bearer token, if the
+/// token was valid (a request extension).
+#[derive(Clone)]
+struct Verified(Option<CurrentUser>);
 
 /// A cookie's value from the request's `Cookie` headers.
 pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {

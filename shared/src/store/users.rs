@@ -105,6 +105,10 @@ enum AccountCondition {
     CredentialsNew,
 }
 
+/// Moves a profile's credential version on (with `:zero` and `:one`): what
+/// ends every session begun before, in a reset and in sign-out everywhere.
+const NEXT_CREDENTIALS: &str = "SET credentials = if_not_exists(credentials, :zero) + :one";
+
 impl Store {
     /// Registers a user, consumes the sign-up code and counts the
     /// registration against `limit`, in one `TransactWriteItems` (1 request):
@@ -226,7 +230,8 @@ impl Store {
         .transpose()
     }
 
-    /// Moves the account's credential version on (1 UpdateItem): from then
+    /// Moves the account's credential version on (1 UpdateItem, the
+    /// expression [`NEXT_CREDENTIALS`]): from then
     /// on no session begun before can refresh, whatever session items are
     /// still stored. `false` if there is no such account.
     pub async fn retire_sessions(&self, user_id: &UserId) -> Result<bool, StoreError> {
@@ -236,7 +241,7 @@ impl Store {
             .table_name(&self.table)
             .key(keys::PK, s(keys::user(user_id)))
             .key(keys::SK, s(keys::PROFILE))
-            .update_expression("SET credentials = if_not_exists(credentials, :zero) + :one")
+            .update_expression(NEXT_CREDENTIALS)
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":one", n(1))
@@ -264,9 +269,7 @@ impl Store {
             .table_name(&self.table)
             .key(keys::PK, s(keys::user(user_id)))
             .key(keys::SK, s(keys::PROFILE))
-            .update_expression(
-                "SET credentials = if_not_exists(credentials, :zero) + :one REMOVE password_hash",
-            )
+            .update_expression(format!("{NEXT_CREDENTIALS} REMOVE password_hash"))
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":one", n(1))
