@@ -27,7 +27,7 @@ export async function newPerson(browser: Browser, name: string): Promise<Person>
   return { name, username: `${name}_${RUN}`, email: `${name}.${RUN}@example.com`, context, page };
 }
 
-/** Signs up through the three steps of the UI, reading the code from the SES emulator. */
+/** Signs up through the two steps of the UI, reading the code from the SES emulator. */
 export async function signUp(person: Person): Promise<void> {
   const { page } = person;
   await page.goto('/sign-up');
@@ -37,10 +37,9 @@ export async function signUp(person: Person): Promise<void> {
   await page.getByRole('button', { name: 'Send code' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
   const code = await waitForCode(person.email, before);
-  await page.getByRole('button', { name: 'I have the code' }).click();
+  await page.getByLabel('Code from the email').fill(code);
   await page.getByRole('textbox', { name: 'Username', exact: true }).fill(person.username);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Code from the email').fill(code);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/feed$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Feed' })).toBeVisible();

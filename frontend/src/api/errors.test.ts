@@ -32,6 +32,18 @@ describe('errorMessage', () => {
     expect(errorMessage(plain)).toBe('Too weak.');
   });
 
+  it('says the wait once when the server’s message already says it', () => {
+    const said = new ApiError({
+      code: 'rate_limited',
+      message: 'Too many attempts. Please wait 50 minutes before trying again.',
+      status: 429,
+      retryAfter: 3000,
+    });
+    expect(errorMessage(said)).toBe('Too many attempts. Please wait 50 minutes before trying again.');
+    const busy = new ApiError({ code: 'service_busy', message: 'We are busy. Please try again in a moment.', status: 503, retryAfter: 2 });
+    expect(errorMessage(busy)).toBe('We are busy. Please try again in a moment.');
+  });
+
   it('has a generic sentence for anything that is not an ApiError', () => {
     expect(errorMessage(new Error('boom'))).toBe('Something unexpected happened. Please try again.');
   });

@@ -98,14 +98,18 @@ export function errorFromResponse(
 
 const UNEXPECTED_MESSAGE = 'Something unexpected happened. Please try again.';
 
+/** The server's own words already say when ("Please wait 50 minutes…", "try again in a moment"). */
+const SAYS_WHEN = /\b(wait|try again)\b/i;
+
 /**
- * The sentence to show a person for any thrown value. For rate limits it
- * appends how long to wait, e.g. "Too many attempts. Try again in 2 min."
+ * The sentence to show a person for any thrown value. When Retry-After came
+ * with a message that does not say when, it appends how long to wait, e.g.
+ * "Too many attempts. Try again in 2 min." (once: never after a message that does).
  */
 export function errorMessage(error: unknown): string {
   if (!isApiError(error)) return UNEXPECTED_MESSAGE;
   const message = error.message.trim() || UNEXPECTED_MESSAGE;
-  if (error.retryAfter === null || error.retryAfter <= 0) return message;
+  if (error.retryAfter === null || error.retryAfter <= 0 || SAYS_WHEN.test(message)) return message;
   const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
   return `${sentence} Try again in ${formatWait(error.retryAfter)}.`;
 }

@@ -106,7 +106,7 @@ export function SignUpPage() {
     return (
       <Page
         title="Create an account"
-        intro={<p>Step 1 of 3. First, your email: we’ll send you a code to confirm it.</p>}
+        intro={<p>Step 1 of 2. First, your email: we’ll send you a code to confirm it.</p>}
       >
         <form className="form" noValidate onSubmit={(event) => onSubmit(event, requestCode)}>
           <TextField
@@ -135,38 +135,31 @@ export function SignUpPage() {
     );
   }
 
-  if (step === 'sent') {
-    return (
-      <Page
-        title="Check your email"
-        intro={
-          <p>
-            Step 2 of 3. We sent a 6-digit code to <strong className="break">{values.email}</strong>. It
-            can take a minute to arrive; if it doesn’t, look in your spam folder.
-          </p>
-        }
-      >
-        <Notice>{state.notice}</Notice>
-        <FormError message={errors.form} />
-        <div className="actions">
-          <Button onClick={() => dispatch({ type: 'continue' })}>I have the code</Button>
-          {resend}
-          {changeEmail}
-        </div>
-      </Page>
-    );
-  }
-
   return (
     <Page
-      title="Choose your username and password"
+      title="Check your email"
       intro={
         <p>
-          Step 3 of 3. Signing up as <strong className="break">{values.email}</strong>.
+          Step 2 of 2. We sent a 6-digit code to <strong className="break">{values.email}</strong>. It
+          can take a minute to arrive; if it doesn’t, look in your spam folder. Type it below, with
+          the username and password you would like.
         </p>
       }
     >
       <form className="form" noValidate onSubmit={(event) => onSubmit(event, register)}>
+        <TextField
+          id={FIELD_IDS.code}
+          label="Code from the email"
+          value={values.code}
+          onValueChange={edit('code')}
+          error={errors.code}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          className="input--code"
+          required
+        />
         <TextField
           id={FIELD_IDS.username}
           label="Username"
@@ -190,20 +183,6 @@ export function SignUpPage() {
           onValueChange={edit('password')}
           error={errors.password}
           hint="At least 10 characters. A few unrelated words make a strong password."
-          required
-        />
-        <TextField
-          id={FIELD_IDS.code}
-          label="Code from the email"
-          value={values.code}
-          onValueChange={edit('code')}
-          error={errors.code}
-          hint={`The 6-digit code we sent to ${values.email}.`}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxLength={6}
-          className="input--code"
           required
         />
         <Notice>{state.notice}</Notice>

@@ -30,7 +30,6 @@ const atDetails = run([
   edit('email', '  alice@example.com '),
   { type: 'requestCode', now: T0 },
   { type: 'codeSent', now: T0 },
-  { type: 'continue' },
 ]);
 
 const validDetails = [edit('username', 'alice'), edit('password', 'tidy-otter-lamp-93'), edit('code', '123456')];
@@ -44,14 +43,14 @@ describe('sign-up flow: email step', () => {
     expect(firstInvalidField(state)).toBe('email');
   });
 
-  it('starts sending a code for a valid (trimmed) email, then moves to "sent"', () => {
+  it('starts sending a code for a valid (trimmed) email, then moves to the details (with the code field)', () => {
     const sending = run([edit('email', '  alice@example.com '), { type: 'requestCode', now: T0 }]);
     expect(sending.pending).toBe('code');
     expect(sending.values.email).toBe('alice@example.com');
     expect(sending.step).toBe('email');
 
     const sent = signUpReducer(sending, { type: 'codeSent', now: T0 + 500 });
-    expect(sent.step).toBe('sent');
+    expect(sent.step).toBe('details');
     expect(sent.pending).toBeNull();
     expect(sent.resendAvailableAt).toBe(T0 + 500 + RESEND_COOLDOWN_MS);
   });
@@ -71,9 +70,10 @@ describe('sign-up flow: email step', () => {
     expect(state.errors).toEqual({ email: 'That email already has an account.' });
   });
 
-  it('cannot skip ahead to the details step', () => {
-    const state = run([edit('email', 'alice@example.com'), { type: 'continue' }]);
+  it('cannot register from the email step', () => {
+    const state = run([edit('email', 'alice@example.com'), ...validDetails, { type: 'register' }]);
     expect(state.step).toBe('email');
+    expect(state.pending).toBeNull();
   });
 });
 
@@ -94,7 +94,7 @@ describe('sign-up flow: "we sent a code" step and resending', () => {
     expect(resending.pending).toBe('code');
 
     const resent = signUpReducer(resending, { type: 'codeSent', now: later });
-    expect(resent.step).toBe('sent');
+    expect(resent.step).toBe('details');
     expect(resent.notice).toBe('We sent a new code to alice@example.com.');
     expect(resent.resendAvailableAt).toBe(later + RESEND_COOLDOWN_MS);
   });
@@ -108,14 +108,12 @@ describe('sign-up flow: "we sent a code" step and resending', () => {
       ],
       sent,
     );
-    expect(state.step).toBe('sent');
+    expect(state.step).toBe('details');
     expect(state.resendAvailableAt).toBe(later + 90_000);
     expect(state.errors.form).toBe('Too many codes. Try again in 2 min.');
   });
 
-  it('continues to the details step, or goes back to change the email', () => {
-    expect(signUpReducer(sent, { type: 'continue' }).step).toBe('details');
-
+  it('goes back to change the email, forgetting the code', () => {
     const back = run([edit('code', '123456'), { type: 'changeEmail' }], atDetails);
     expect(back.step).toBe('email');
     expect(back.values.code).toBe('');
@@ -140,11 +138,12 @@ describe('sign-up flow: details step', () => {
     expect(state.errors.username).toMatch(/3–30/);
     expect(state.errors.password).toMatch(/at least 10/);
     expect(state.errors.code).toMatch(/6 digits/);
-    expect(firstInvalidField(state)).toBe('username');
+    // Screen order: the code field comes first, under the message about it.
+    expect(firstInvalidField(state)).toBe('code');
 
-    const fixedUsername = signUpReducer(state, edit('username', 'alice'));
-    expect(fixedUsername.errors.username).toBeUndefined();
-    expect(firstInvalidField(fixedUsername)).toBe('password');
+    const fixedCode = signUpReducer(state, edit('code', '123456'));
+    expect(fixedCode.errors.code).toBeUndefined();
+    expect(firstInvalidField(fixedCode)).toBe('username');
   });
 
   it('rejects usernames with characters outside [a-z0-9_]', () => {

@@ -1,10 +1,12 @@
 /**
  * Step logic of the sign-up flow, as a pure reducer (no I/O, no clock):
  *
- *   email ──code sent──▶ sent ──continue──▶ details ──registered──▶ (Account)
- *     ▲                   │                    │
- *     └────change email───┴────────────────────┘
+ *   email ──code sent──▶ details ──registered──▶ (Feed)
+ *     ▲                     │
+ *     └────change email─────┘
  *
+ * The details step is the "check your email" message itself, with the code
+ * field under it: the person types the code where they are told about it.
  * The screen performs the requests and reports their outcome as actions.
  */
 import { isApiError } from '../api/errors';
@@ -25,7 +27,7 @@ import {
   validateUsername,
 } from '../lib/validation';
 
-export type SignUpStep = 'email' | 'sent' | 'details';
+export type SignUpStep = 'email' | 'details';
 export type SignUpField = 'email' | 'username' | 'password' | 'code';
 
 /** Wait this long before offering "Resend code" again (unless the server says longer). */
@@ -49,7 +51,6 @@ export type SignUpAction =
   | { type: 'requestCode'; now: number }
   | { type: 'codeSent'; now: number }
   | { type: 'codeFailed'; error: unknown; now: number }
-  | { type: 'continue' }
   | { type: 'changeEmail' }
   /** Validate username, password and code and, if fine, start registering. */
   | { type: 'register' }
@@ -114,7 +115,7 @@ export function signUpReducer(state: SignUpState, action: SignUpAction): SignUpS
       const isResend = state.step !== 'email';
       return {
         ...state,
-        step: isResend ? state.step : 'sent',
+        step: isResend ? state.step : 'details',
         pending: null,
         notice: isResend ? `We sent a new code to ${state.values.email}.` : null,
         resendAvailableAt: action.now + RESEND_COOLDOWN_MS,
@@ -135,10 +136,6 @@ export function signUpReducer(state: SignUpState, action: SignUpAction): SignUpS
         resendAvailableAt,
       };
     }
-
-    case 'continue':
-      if (state.step !== 'sent' || state.pending !== null) return state;
-      return { ...state, step: 'details', errors: {}, notice: null };
 
     case 'changeEmail':
       if (state.pending !== null) return state;
@@ -180,6 +177,6 @@ export function signUpReducer(state: SignUpState, action: SignUpAction): SignUpS
 
 /** The first field (in screen order) that has an error on the current step. */
 export function firstInvalidField(state: SignUpState): SignUpField | null {
-  const order: SignUpField[] = state.step === 'details' ? ['username', 'password', 'code'] : ['email'];
+  const order: SignUpField[] = state.step === 'details' ? ['code', 'username', 'password'] : ['email'];
   return order.find((field) => state.errors[field]) ?? null;
 }
