@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAuthApi } from './auth';
-import { ApiClient } from './client';
+import { ApiClient, SESSION_MARKER_KEY, type MarkerStorage } from './client';
 import { ApiError, NETWORK_ERROR_MESSAGE, errorMessage } from './errors';
 import { USER, apiError, fakeApi, json, noContent, session } from '../test/fakeApi';
 
@@ -45,7 +45,7 @@ describe('ApiClient requests', () => {
     expect(bearer(server.to('GET', '/auth/me')[0]!)).toBe('Bearer tok-1');
   });
 
-  it('never writes tokens to Web Storage', async () => {
+  it('never writes tokens to Web Storage: only the "a session may exist" marker', async () => {
     const setItem = vi.spyOn(Storage.prototype, 'setItem');
     const { auth } = setup({
       'POST /auth/login': json(200, session('tok-1')),
@@ -53,9 +53,10 @@ describe('ApiClient requests', () => {
     });
     await auth.login({ login: 'alice', password: 'x' });
     await auth.restoreSession();
-    expect(setItem).not.toHaveBeenCalled();
-    expect(localStorage.length).toBe(0);
+    expect(new Set(setItem.mock.calls.map((call) => call.join('=')))).toEqual(new Set([`${SESSION_MARKER_KEY}=1`]));
+    expect(Object.entries(localStorage)).toEqual([[SESSION_MARKER_KEY, '1']]);
     expect(sessionStorage.length).toBe(0);
+    setItem.mockRestore();
   });
 
   it('resolves 204 responses to undefined and 202 bodies to their message', async () => {
@@ -278,5 +279,82 @@ describe('ApiClient error mapping', () => {
     const { auth } = setup({ 'POST /auth/login': new Response('not json', { status: 200 }) });
     const error = await rejection(auth.login({ login: 'a', password: 'b' }));
     expect(error.code).toBe('invalid_response');
+  });
+});
+
+describe('ApiClient "a session may exist" marker', () => {
+  it('is set by a sign-in and removed by the sign-out', async () => {
+    const { client, auth } = setup({
+      'POST /auth/login': json(200, session('tok-1')),
+      'POST /auth/logout': noContent(),
+    });
+    expect(client.sessionMayExist).toBe(false);
+
+    await auth.login({ login: 'alice', password: 'x' });
+    expect(client.sessionMayExist).toBe(true);
+    expect(localStorage.getItem(SESSION_MARKER_KEY)).toBe('1');
+
+    await auth.logout();
+    expect(client.sessionMayExist).toBe(false);
+    expect(localStorage.getItem(SESSION_MARKER_KEY)).toBeNull();
+  });
+
+  it('is set by a sign-up and by a refresh, and removed by signing out everywhere', async () => {
+    const { client, auth } = setup({
+      'POST /auth/register': json(201, session('tok-1')),
+      'POST /auth/refresh': json(200, session('tok-2')),
+      'POST /auth/logout-all': noContent(),
+    });
+    await auth.register({ email: 'a@b.co', username: 'alice', password: 'x', code: '123456' });
+    expect(client.sessionMayExist).toBe(true);
+    await auth.logoutAll();
+    expect(client.sessionMayExist).toBe(false);
+
+    // Another tab signed in: this one's refresh finds the session.
+    await auth.restoreSession();
+    expect(client.sessionMayExist).toBe(true);
+  });
+
+  it('is removed by a refused refresh, and kept when the refresh fails for network reasons', async () => {
+    const { client, auth } = setup({
+      'POST /auth/refresh': [new TypeError('Failed to fetch'), apiError(401, 'invalid_refresh_token', 'Revoked.')],
+    });
+    client.setAccessToken('tok-1');
+
+    expect((await rejection(auth.restoreSession())).code).toBe('network_error');
+    expect(client.sessionMayExist).toBe(true);
+
+    expect((await rejection(auth.restoreSession())).status).toBe(401);
+    expect(client.sessionMayExist).toBe(false);
+  });
+
+  it('is removed when even a fresh token is refused', async () => {
+    const { client, auth, expired } = setup({
+      'GET /auth/me': apiError(401, 'invalid_token', 'Token rejected.'),
+      'POST /auth/refresh': json(200, session('tok-new')),
+    });
+    client.setAccessToken('tok-old');
+    await rejection(auth.me());
+    expect(expired).toHaveBeenCalledTimes(1);
+    expect(client.sessionMayExist).toBe(false);
+  });
+
+  it('says a session may exist when there is no storage, or it is blocked', () => {
+    const blocked: MarkerStorage = {
+      getItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+      removeItem: () => undefined,
+    };
+    for (const storage of [null, blocked]) {
+      const client = new ApiClient({ storage });
+      expect(client.sessionMayExist).toBe(true);
+      client.setAccessToken('tok-1');
+      client.setAccessToken(null);
+      expect(client.sessionMayExist).toBe(true);
+    }
   });
 });

@@ -25,7 +25,20 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Clock, injected for tests (used for HTTP-date Retry-After values). */
   now?: () => number;
+  /**
+   * Where the "a session may exist" marker lives; defaults to localStorage.
+   * `null`: no storage (the marker then always says yes, as if unknown).
+   */
+  storage?: MarkerStorage | null;
 }
+
+export type MarkerStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/**
+ * The localStorage key of the "a session may exist" marker: "1" or absent.
+ * Not a secret and not a credential (the refresh cookie, HttpOnly, is).
+ */
+export const SESSION_MARKER_KEY = 'intentional-social.session';
 
 export type SessionExpiredListener = (error: ApiError) => void;
 
@@ -44,11 +57,19 @@ function isAuthRejection(error: ApiError): boolean {
  * The access token lives only in this object's memory: never in
  * localStorage/sessionStorage or a cookie. The long-lived refresh token is an
  * HttpOnly cookie the browser sends to /api/auth/* on its own.
+ *
+ * Script cannot see that cookie, so a marker in localStorage says whether a
+ * session may exist: set whenever the client holds an access token (sign-in,
+ * sign-up, refresh), removed when the session is known to be over (sign-out,
+ * a refused refresh, a refused fresh token). Without it the app skips the
+ * refresh on load, which for an anonymous visitor could only answer 401 (a
+ * failed request in the console). A network failure keeps the marker.
  */
 export class ApiClient {
   readonly #baseUrl: string;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
+  readonly #storage: MarkerStorage | null;
   #accessToken: string | null = null;
   #refreshing: Promise<SessionResponse> | null = null;
   readonly #expiredListeners = new Set<SessionExpiredListener>();
@@ -57,14 +78,30 @@ export class ApiClient {
     this.#baseUrl = (options.baseUrl ?? '/api').replace(/\/+$/, '');
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#now = options.now ?? Date.now;
+    this.#storage = options.storage === undefined ? defaultStorage() : options.storage;
   }
 
   get accessToken(): string | null {
     return this.#accessToken;
   }
 
+  /** `null` ends the session here: the token is forgotten and the marker removed. */
   setAccessToken(token: string | null): void {
     this.#accessToken = token;
+    this.#mark(token !== null);
+  }
+
+  /**
+   * Whether a session may exist (the refresh cookie is worth a try): false
+   * only when this browser has signed in nowhere or its session is over.
+   */
+  get sessionMayExist(): boolean {
+    if (this.#storage === null) return true;
+    try {
+      return this.#storage.getItem(SESSION_MARKER_KEY) !== null;
+    } catch {
+      return true;
+    }
   }
 
   /** Called when an authenticated call failed and the session could not be renewed. */
@@ -119,10 +156,10 @@ export class ApiClient {
     try {
       const response = await this.#send(REFRESH_PATH, { method: 'POST' }, null);
       const session = await this.#handle<SessionResponse>(response);
-      this.#accessToken = session.access_token;
+      this.setAccessToken(session.access_token);
       return session;
     } catch (error) {
-      if (isApiError(error) && isAuthRejection(error)) this.#accessToken = null;
+      if (isApiError(error) && isAuthRejection(error)) this.setAccessToken(null);
       throw error;
     }
   }
@@ -147,8 +184,18 @@ export class ApiClient {
   }
 
   #expire(error: ApiError): void {
-    this.#accessToken = null;
+    this.setAccessToken(null);
     for (const listener of this.#expiredListeners) listener(error);
+  }
+
+  /** Best effort: storage may be full, disabled or blocked (private modes). */
+  #mark(present: boolean): void {
+    try {
+      if (present) this.#storage?.setItem(SESSION_MARKER_KEY, '1');
+      else this.#storage?.removeItem(SESSION_MARKER_KEY);
+    } catch {
+      // Without a marker the next load shows the signed-out screens.
+    }
   }
 
   async #send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
@@ -188,6 +235,17 @@ export class ApiClient {
 
   async #errorOf(response: Response): Promise<ApiError> {
     return errorFromResponse(response.status, response.headers, await readBody(response), this.#now());
+  }
+}
+
+/** localStorage, or null where reading it throws (blocked storage). */
+function defaultStorage(): MarkerStorage | null {
+  try {
+    // The one thing kept in Web Storage: the marker, never a token.
+    // eslint-disable-next-line no-restricted-globals
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
   }
 }
 

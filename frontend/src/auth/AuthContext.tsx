@@ -42,19 +42,25 @@ function isAlreadySignedOut(error: unknown): boolean {
 }
 
 export function AuthProvider({ api, children }: { api: AuthApi; children: ReactNode }) {
-  const [state, setState] = useState<AuthState>({ status: 'loading' });
+  // Read once per page load: without the marker no session can be restored,
+  // so the first screen is the signed-out one and no refresh is sent (for
+  // an anonymous visitor it could only fail with a 401).
+  const [mayRestore] = useState(() => api.client.sessionMayExist);
+  const [state, setState] = useState<AuthState>(() =>
+    mayRestore ? { status: 'loading' } : { status: 'anonymous', reason: 'initial' },
+  );
   const restoreStarted = useRef(false);
 
   // Restore the session from the refresh cookie exactly once per page load
   // (StrictMode runs effects twice in development; refresh tokens rotate).
   useEffect(() => {
-    if (restoreStarted.current) return;
+    if (!mayRestore || restoreStarted.current) return;
     restoreStarted.current = true;
     api.restoreSession().then(
       (session) => setState({ status: 'authenticated', user: session.user }),
       () => setState({ status: 'anonymous', reason: 'initial' }),
     );
-  }, [api]);
+  }, [api, mayRestore]);
 
   useEffect(
     () => api.client.onSessionExpired(() => setState({ status: 'anonymous', reason: 'expired' })),

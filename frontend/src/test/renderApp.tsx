@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../App';
-import { ApiClient } from '../api/client';
+import { ApiClient, SESSION_MARKER_KEY } from '../api/client';
 import { createAuthApi } from '../api/auth';
 import { fakeApi, json } from './fakeApi';
 
@@ -21,6 +21,9 @@ export function socialDefaults(): Parameters<typeof fakeApi>[0] {
 export async function renderApp(path: string, routes: Parameters<typeof fakeApi>[0]) {
   window.history.replaceState(null, '', path);
   const server = fakeApi({ ...socialDefaults(), ...routes });
+  // A test that scripts the refresh is about a browser that may hold a
+  // session: it has the marker that makes the app try the refresh on load.
+  if ('POST /auth/refresh' in routes) localStorage.setItem(SESSION_MARKER_KEY, '1');
   const api = createAuthApi(new ApiClient({ baseUrl: '/api', fetch: server.fetch }));
   const user = userEvent.setup();
   // StrictMode as in main.tsx: effects run twice, which must not double the refresh.
