@@ -3,6 +3,7 @@ import { authApi as defaultAuthApi, type AuthApi } from './api';
 import { AuthProvider, useAuth } from './auth/AuthContext';
 import { HOME_PATH, Loading, PublicOnly, RequireAuth, SIGN_IN_PATH } from './auth/guards';
 import { Nav } from './components/Nav';
+import { TabBar } from './components/TabBar';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SignInPage } from './pages/SignInPage';
@@ -19,6 +20,10 @@ const RequestsPage = lazy(() => import('./pages/RequestsPage').then((m) => ({ de
 const ConnectionsPage = lazy(() => import('./pages/ConnectionsPage').then((m) => ({ default: m.ConnectionsPage })));
 const TagsPage = lazy(() => import('./pages/TagsPage').then((m) => ({ default: m.TagsPage })));
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
+const NotificationsPage = lazy(() =>
+  import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
+);
+const PostPage = lazy(() => import('./pages/PostPage').then((m) => ({ default: m.PostPage })));
 
 function Home() {
   const { state } = useAuth();
@@ -79,7 +84,12 @@ function routeFor(pathname: string): ReactNode {
       return signedIn(<TagsPage />);
     case '/account':
       return signedIn(<AccountPage />);
+    case '/notifications':
+      return signedIn(<NotificationsPage />);
   }
+  const post = /^\/posts\/([^/]+)$/.exec(path);
+  const postId = post ? decode(post[1]!) : null;
+  if (postId) return signedIn(<PostPage id={postId} />);
   const person = /^\/(u|people)\/([^/]+)$/.exec(path);
   const value = person ? decode(person[2]!) : null;
   if (person && value) {
@@ -93,7 +103,7 @@ function Shell() {
   const { state } = useAuth();
   const authenticated = state.status === 'authenticated';
   return (
-    <div className="app">
+    <div className={authenticated ? 'app app--tabs' : 'app'}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -108,6 +118,7 @@ function Shell() {
       <main id="main" className="site-main" key={pathname} tabIndex={-1}>
         {routeFor(pathname)}
       </main>
+      {authenticated ? <TabBar /> : null}
     </div>
   );
 }

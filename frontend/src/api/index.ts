@@ -7,7 +7,8 @@ export { createAuthApi } from './auth';
 export type { AuthApi, LoginInput, RegisterInput, PasswordResetInput } from './auth';
 export { ApiError, errorMessage, formatWait, isApiError } from './errors';
 export { createSocialApi } from './social';
-export type { SocialApi, NewPost, PageParams, PostsPage, RequestsPage } from './social';
+export type { SocialApi, NewPost, PageParams, PostChanges, PostsPage, RequestsPage } from './social';
+export type { CommentsPage, MarkRead, NotificationsPage, ReactionsPage } from './conversation';
 export type * from './types';
 
 /** The app-wide client: same-origin /api unless VITE_API_BASE says otherwise. */

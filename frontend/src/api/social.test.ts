@@ -48,7 +48,7 @@ describe('social API client', () => {
     await api.setConnectionTags('a/b', ['t1', 't2']);
     await api.updateTag('t1', { color: 'work' });
     await api.deleteTag('t1');
-    await api.updatePost('p1', 'new text');
+    await api.updatePost('p1', { content: 'new text' });
     await api.deletePost('p1');
 
     expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([

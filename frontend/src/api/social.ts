@@ -12,6 +12,8 @@ import type {
   TagColor,
   UserProfile,
 } from './types';
+import { query, seg, withCursor } from './paths';
+import { conversationEndpoints, normalizePost } from './conversation';
 
 export interface PageParams {
   cursor?: string | null;
@@ -26,29 +28,24 @@ export interface NewPost {
   tag_ids: string[];
 }
 
+/** What an author may change on a post; the audience too (with `tag_ids` for `tags`). */
+export interface PostChanges {
+  content?: string;
+  audience?: Audience;
+  tag_ids?: string[];
+}
+
 export type PostsPage = { posts: Post[] } & PageInfo;
 export type RequestsPage = { requests: ConnectionRequest[] } & PageInfo;
 
 /** Upper bound on pages followed when a whole list is wanted (connections ≤ 100, tags ≤ 50). */
 const MAX_PAGES = 20;
 
-function query(params: Record<string, string | number | null | undefined>): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(params)) {
-    if (value === null || value === undefined || value === '') continue;
-    parts.push(`${key}=${encodeURIComponent(String(value))}`);
-  }
-  return parts.length ? `?${parts.join('&')}` : '';
+function postsPage(body: { posts: Parameters<typeof normalizePost>[0][] } & Partial<PageInfo>): PostsPage {
+  return withCursor({ ...body, posts: body.posts.map(normalizePost) });
 }
 
-const seg = encodeURIComponent;
-
-/** `next_cursor` as the contract says: a string, or null at the end (a missing field means the end). */
-function withCursor<T extends object>(body: T & Partial<PageInfo>): T & PageInfo {
-  return { ...body, next_cursor: body.next_cursor ?? null };
-}
-
-/** The social endpoints (connections, requests, tags, posts, feed, people); all authenticated. */
+/** The social endpoints (connections, requests, tags, posts, feed, people, conversation); all authenticated. */
 export function createSocialApi(client: ApiClient) {
   const call = <T>(path: string, options: Omit<RequestOptions, 'auth'> = {}): Promise<T> =>
     client.request<T>(path, { ...options, auth: 'required' });
@@ -150,17 +147,17 @@ export function createSocialApi(client: ApiClient) {
 
     /* ------------------------------------------------------- posts */
 
-    createPost(input: NewPost): Promise<Post> {
-      return call('/posts', { method: 'POST', body: input });
+    async createPost(input: NewPost): Promise<Post> {
+      return normalizePost(await call('/posts', { method: 'POST', body: input }));
     },
 
-    getPost(id: string, signal?: AbortSignal): Promise<Post> {
-      return call(`/posts/${seg(id)}`, { signal });
+    async getPost(id: string, signal?: AbortSignal): Promise<Post> {
+      return normalizePost(await call(`/posts/${seg(id)}`, { signal }));
     },
 
-    /** Author only; the audience cannot change. */
-    updatePost(id: string, content: string): Promise<Post> {
-      return call(`/posts/${seg(id)}`, { method: 'PATCH', body: { content } });
+    /** Author only. */
+    async updatePost(id: string, changes: PostChanges): Promise<Post> {
+      return normalizePost(await call(`/posts/${seg(id)}`, { method: 'PATCH', body: changes }));
     },
 
     deletePost(id: string): Promise<void> {
@@ -168,9 +165,7 @@ export function createSocialApi(client: ApiClient) {
     },
 
     async myPosts(page: PageParams = {}, signal?: AbortSignal): Promise<PostsPage> {
-      return withCursor(
-        await call<PostsPage>(`/posts/mine${query({ limit: page.limit, cursor: page.cursor })}`, { signal }),
-      );
+      return postsPage(await call(`/posts/mine${query({ limit: page.limit, cursor: page.cursor })}`, { signal }));
     },
 
     /** The caller's feed, optionally narrowed to people they tagged with any of `tagIds`. */
@@ -182,7 +177,7 @@ export function createSocialApi(client: ApiClient) {
       const rest = query({ limit: page.limit, cursor: page.cursor });
       // Commas separate the ids, as the contract writes them (?tag_ids=a,b).
       const path = tagIds ? `/feed?tag_ids=${tagIds}${rest ? `&${rest.slice(1)}` : ''}` : `/feed${rest}`;
-      return withCursor(await call<PostsPage>(path, { signal }));
+      return postsPage(await call(path, { signal }));
     },
 
     /* ------------------------------------------------------ people */
@@ -192,10 +187,8 @@ export function createSocialApi(client: ApiClient) {
     },
 
     async userPosts(id: string, page: PageParams = {}, signal?: AbortSignal): Promise<PostsPage> {
-      return withCursor(
-        await call<PostsPage>(`/users/${seg(id)}/posts${query({ limit: page.limit, cursor: page.cursor })}`, {
-          signal,
-        }),
+      return postsPage(
+        await call(`/users/${seg(id)}/posts${query({ limit: page.limit, cursor: page.cursor })}`, { signal }),
       );
     },
 
@@ -204,6 +197,8 @@ export function createSocialApi(client: ApiClient) {
       const body = await call<{ users: SearchResult[] }>(`/users/search${query({ q })}`, { signal });
       return body.users.map((u) => ({ ...u, relationship: u.relationship ?? 'none' }));
     },
+
+    ...conversationEndpoints(call),
   };
 }
 

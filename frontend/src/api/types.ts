@@ -63,6 +63,17 @@ export interface Tag {
 
 export type Audience = 'connections' | 'tags' | 'private';
 
+export const REACTION_KINDS = ['heart', 'thumbs_up', 'laugh', 'wow', 'sad', 'thanks'] as const;
+export type ReactionKind = (typeof REACTION_KINDS)[number];
+
+/** A post's reactions as the caller sees them. */
+export interface Reactions {
+  /** Only the kinds someone chose (n > 0). */
+  counts: Partial<Record<ReactionKind, number>>;
+  /** The caller's own reaction, if any (at most one per person). */
+  mine: ReactionKind | null;
+}
+
 export interface Post {
   id: string;
   author: UserRef;
@@ -72,6 +83,55 @@ export interface Post {
   edited_at: string | null;
   /** Present only when the caller is the author. */
   tag_ids?: string[];
+  comment_count: number;
+  reactions: Reactions;
+}
+
+export interface Comment {
+  id: string;
+  post_id: string;
+  author: UserRef;
+  content: string;
+  created_at: string;
+  edited_at: string | null;
+}
+
+/** One person's reaction, in the "who reacted" list. */
+export interface Reaction {
+  user: UserRef;
+  kind: ReactionKind;
+  created_at: string;
+}
+
+/** Who can see a post now (author only). */
+export interface PostAudienceList {
+  users: UserRef[];
+  count: number;
+}
+
+export type NotificationKind =
+  | 'connection_request'
+  | 'request_accepted'
+  | 'comment_on_my_post'
+  | 'comment_on_thread'
+  | 'reactions_on_my_post';
+
+export interface Notification {
+  id: string;
+  kind: NotificationKind;
+  /** The latest person it is about. */
+  actor: UserRef;
+  /** How many more people it gathers ("ann and 2 others reacted"). */
+  others: number;
+  post_id?: string | null;
+  comment_id?: string | null;
+  created_at: string;
+  read: boolean;
+}
+
+export interface EmailSettings {
+  on_request: boolean;
+  on_accept: boolean;
 }
 
 /** One page of a list, newest first. */

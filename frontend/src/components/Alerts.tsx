@@ -19,3 +19,13 @@ export function Notice({ children }: { children?: ReactNode }) {
     </div>
   );
 }
+
+/** A short error beside the control it is about (smaller than a form's), announced when it appears. */
+export function InlineError({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <p className="field__error" role="alert">
+      {message}
+    </p>
+  );
+}

@@ -118,3 +118,37 @@ export function ConfirmAction({
     </div>
   );
 }
+
+interface DeleteActionProps {
+  /** e.g. "Delete post". */
+  ariaLabel: string;
+  question: string;
+  confirmLabel: string;
+  /** Asks the server to delete. */
+  remove: () => Promise<void>;
+  onDeleted: () => void;
+}
+
+/** "Delete" with its confirmation, for something in a list; already gone (404) counts as done. */
+export function DeleteAction({ ariaLabel, question, confirmLabel, remove, onDeleted }: DeleteActionProps) {
+  return (
+    <ConfirmAction
+      label="Delete"
+      ariaLabel={ariaLabel}
+      className="button--small"
+      question={question}
+      confirmLabel={confirmLabel}
+      busyLabel="Deleting…"
+      cancelLabel="Keep it"
+      onConfirm={async () => {
+        try {
+          await remove();
+        } catch (e) {
+          // Already gone (deleted elsewhere): the outcome wanted.
+          if (!(isApiError(e) && e.status === 404)) throw e;
+        }
+        onDeleted();
+      }}
+    />
+  );
+}

@@ -8,6 +8,8 @@ export interface Loaded<T> {
   reload: () => void;
   /** Replaces the data on screen (after a change the server confirmed). */
   set: (data: T) => void;
+  /** Changes the data on screen in place, from what is there now. */
+  update: (change: (data: T) => T) => void;
 }
 
 /** Loads `fetch` whenever `key` changes (and on reload), ignoring stale answers. */
@@ -35,6 +37,13 @@ export function useLoad<T>(key: string, fetch: (signal: AbortSignal) => Promise<
   const current = state?.key === fullKey ? state : null;
   const reload = useCallback(() => setReloads((n) => n + 1), []);
   const set = useCallback((data: T) => setState({ key: fullKey, data, error: null }), [fullKey]);
+  const update = useCallback(
+    (change: (data: T) => T) =>
+      setState((prev) =>
+        prev?.key === fullKey && prev.data !== undefined ? { ...prev, data: change(prev.data) } : prev,
+      ),
+    [fullKey],
+  );
 
   return {
     status: current === null ? 'loading' : current.error !== null ? 'error' : 'ready',
@@ -42,5 +51,6 @@ export function useLoad<T>(key: string, fetch: (signal: AbortSignal) => Promise<
     error: current?.error ?? null,
     reload,
     set,
+    update,
   };
 }

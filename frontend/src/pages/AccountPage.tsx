@@ -5,6 +5,7 @@ import { Button } from '../components/Button';
 import { Page } from '../components/Page';
 import { errorMessage, isApiError } from '../api/errors';
 import type { User } from '../api/types';
+import { EmailSettings } from '../social/EmailSettings';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
@@ -72,6 +73,8 @@ export function AccountPage() {
           </dd>
         </div>
       </dl>
+
+      <EmailSettings />
 
       <section className="section" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading" className="section__title">

@@ -7,7 +7,7 @@ import { TagChip } from '../components/TagChip';
 import { formatNumber } from '../lib/text';
 import { formatDate } from '../lib/time';
 import { Link } from '../router/router';
-import { LoadError, Loading } from '../social/PostList';
+import { LoadError, Loading } from '../components/LoadState';
 import { useConnections, useSocialStore, useTags } from '../social/SocialContext';
 
 function ConnectionRow({

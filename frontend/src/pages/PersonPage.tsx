@@ -6,7 +6,8 @@ import { Page } from '../components/Page';
 import { useLoad } from '../lib/useLoad';
 import { usePagedList, type FetchPage } from '../lib/usePagedList';
 import { Link } from '../router/router';
-import { LoadError, Loading, PostList } from '../social/PostList';
+import { LoadError, Loading } from '../components/LoadState';
+import { PostList } from '../social/PostList';
 import { RelationshipActions } from '../social/RelationshipActions';
 import { useSocialApi } from '../social/SocialContext';
 

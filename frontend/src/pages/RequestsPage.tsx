@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage, isApiError } from '../api/errors';
 import type { ConnectionRequest } from '../api/types';
+import { InlineError } from '../components/Alerts';
 import { Button } from '../components/Button';
 import { Page } from '../components/Page';
 import { formatNumber } from '../lib/text';
 import { useNowMinute } from '../lib/time';
 import { usePagedList, type FetchPage, type PagedList } from '../lib/usePagedList';
 import { Link } from '../router/router';
-import { RelativeTime } from '../social/PostItem';
-import { LoadError, Loading } from '../social/PostList';
+import { RelativeTime } from '../social/PostText';
+import { LoadError, LoadMore, Loading } from '../components/LoadState';
 import { useSocialStore } from '../social/SocialContext';
 
 type Direction = 'incoming' | 'outgoing';
@@ -101,11 +102,7 @@ function RequestRow({
           </Button>
         )}
       </div>
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <InlineError message={error} />
     </li>
   );
 }
@@ -176,18 +173,7 @@ function RequestSection({
           ))}
         </ul>
       )}
-      {list.hasMore ? (
-        <div className="list-more">
-          <Button variant="secondary" busy={list.loadingMore} busyLabel="Loading more…" onClick={list.loadMore}>
-            Load more
-          </Button>
-          {list.moreError ? (
-            <p className="field__error" role="alert">
-              {list.moreError}
-            </p>
-          ) : null}
-        </div>
-      ) : null}
+      <LoadMore list={list} />
     </section>
   );
 }

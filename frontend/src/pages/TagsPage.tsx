@@ -10,7 +10,7 @@ import { TextField } from '../components/TextField';
 import { charCount, formatNumber, plural } from '../lib/text';
 import { Link } from '../router/router';
 import { TAGS_MAX, TAG_COLORS, TAG_NAME_MAX, tagClass } from '../social/palette';
-import { LoadError, Loading } from '../social/PostList';
+import { LoadError, Loading } from '../components/LoadState';
 import { useConnections, useSocialStore, useTags } from '../social/SocialContext';
 
 function validateName(name: string): string | null {

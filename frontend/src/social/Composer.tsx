@@ -8,6 +8,7 @@ import type { AudienceChoice } from './audience';
 import { AudiencePicker } from './AudiencePicker';
 import { ContentField, contentProblem } from './ContentField';
 import { TAGS_PER_POST_MAX } from './palette';
+import { CONTROL_CHARACTERS_MESSAGE } from './TextEditor';
 import { useConnections, useSocialApi, useTags } from './SocialContext';
 
 type ErrorPlace = 'content' | 'audience' | 'form';
@@ -55,7 +56,7 @@ export function Composer({ onPosted, id = 'composer' }: ComposerProps) {
     event.preventDefault();
     if (posting || blocked) return;
     if (hasControlCharacters(content)) {
-      setErrors({ content: 'Remove the invisible control characters from the text.' });
+      setErrors({ content: CONTROL_CHARACTERS_MESSAGE });
       textRef.current?.focus();
       return;
     }

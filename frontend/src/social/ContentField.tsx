@@ -9,16 +9,17 @@ export function postLength(content: string): number {
 
 export type ContentProblem = 'empty' | 'too-long' | null;
 
-export function contentProblem(content: string): ContentProblem {
+/** `max`: 5,000 for a post, 2,000 for a comment. */
+export function contentProblem(content: string, max: number = POST_MAX): ContentProblem {
   const n = postLength(content);
   if (n === 0) return 'empty';
-  if (n > POST_MAX) return 'too-long';
+  if (n > max) return 'too-long';
   return null;
 }
 
-function bucket(n: number): 'ok' | 'near' | 'over' {
-  if (n > POST_MAX) return 'over';
-  if (POST_MAX - n <= 100) return 'near';
+function bucket(n: number, max: number): 'ok' | 'near' | 'over' {
+  if (n > max) return 'over';
+  if (max - n <= 100) return 'near';
   return 'ok';
 }
 
@@ -33,6 +34,8 @@ interface ContentFieldProps {
   ref?: Ref<HTMLTextAreaElement>;
   /** Visually hide the label (it is still announced). */
   hideLabel?: boolean;
+  /** The most characters allowed (a post's by default). */
+  max?: number;
 }
 
 /**
@@ -40,12 +43,23 @@ interface ContentFieldProps {
  * field's description; a separate live region speaks only when the count
  * nears or passes the limit, not on every keystroke.
  */
-export function ContentField({ id, label, value, onValueChange, error, rows = 4, placeholder, ref, hideLabel }: ContentFieldProps) {
+export function ContentField({
+  id,
+  label,
+  value,
+  onValueChange,
+  error,
+  rows = 4,
+  placeholder,
+  ref,
+  hideLabel,
+  max = POST_MAX,
+}: ContentFieldProps) {
   const n = postLength(value);
-  const state = bucket(n);
+  const state = bucket(n, max);
   const counterId = `${id}-counter`;
   const errorId = error ? `${id}-error` : undefined;
-  const over = n - POST_MAX;
+  const over = n - max;
 
   return (
     <div className={`field${error || state === 'over' ? ' field--invalid' : ''}`}>
@@ -64,13 +78,13 @@ export function ContentField({ id, label, value, onValueChange, error, rows = 4,
         aria-describedby={[errorId, counterId].filter(Boolean).join(' ')}
       />
       <p id={counterId} className={`counter counter--${state}`}>
-        {formatNumber(n)} / {formatNumber(POST_MAX)}
+        {formatNumber(n)} / {formatNumber(max)}
         <span className="visually-hidden"> characters</span>
         {state === 'over' ? <span className="counter__over"> · {formatNumber(over)} too many</span> : null}
       </p>
       <p className="visually-hidden" aria-live="polite">
         {state === 'over'
-          ? `Over the ${formatNumber(POST_MAX)} character limit.`
+          ? `Over the ${formatNumber(max)} character limit.`
           : state === 'near'
             ? 'Fewer than 100 characters left.'
             : ''}

@@ -1,8 +1,7 @@
 import type { ReactNode, Ref } from 'react';
 import type { Post } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { Button } from '../components/Button';
-import { FormError } from '../components/Alerts';
+import { LoadError, LoadMore, Loading } from '../components/LoadState';
 import type { PagedList } from '../lib/usePagedList';
 import { PostItem } from './PostItem';
 import { useTagMap } from './SocialContext';
@@ -15,25 +14,6 @@ interface PostListProps {
   label: string;
   linkAuthor?: boolean;
   listRef?: Ref<HTMLOListElement>;
-}
-
-export function Loading({ children = 'Loading…' }: { children?: ReactNode }) {
-  return (
-    <p className="state state--loading" role="status">
-      {children}
-    </p>
-  );
-}
-
-export function LoadError({ message, onRetry }: { message: string; onRetry: () => void }) {
-  return (
-    <div className="state state--error">
-      <FormError message={message} />
-      <Button variant="secondary" onClick={onRetry}>
-        Try again
-      </Button>
-    </div>
-  );
 }
 
 /** Posts newest first, with loading, error and empty states and "Load more". */
@@ -58,27 +38,15 @@ export function PostList({ list, empty, label, linkAuthor = true, listRef }: Pos
                 viewerId={viewerId}
                 tagsById={tagsById}
                 linkAuthor={linkAuthor}
-                onUpdated={(updated) => list.update((items) => items.map((p) => (p.id === updated.id ? updated : p)))}
+                onUpdated={(change) => list.update((items) => items.map((p) => (p.id === post.id ? change(p) : p)))}
                 onDeleted={(id) => list.update((items) => items.filter((p) => p.id !== id))}
               />
             </li>
           ))}
         </ol>
       )}
-      {list.hasMore ? (
-        <div className="list-more">
-          <Button variant="secondary" busy={list.loadingMore} busyLabel="Loading more…" onClick={list.loadMore}>
-            Load more
-          </Button>
-          {list.moreError ? (
-            <p className="field__error" role="alert">
-              {list.moreError}
-            </p>
-          ) : null}
-        </div>
-      ) : list.items.length > 0 ? (
-        <p className="list-end muted">That’s everything.</p>
-      ) : null}
+      <LoadMore list={list} />
+      {!list.hasMore && list.items.length > 0 ? <p className="list-end muted">That’s everything.</p> : null}
     </>
   );
 }

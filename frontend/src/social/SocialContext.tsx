@@ -57,6 +57,11 @@ export function useRequestCounts(): RequestCounts {
   return useSocialState().requests;
 }
 
+/** Unread notifications (null until known). */
+export function useUnreadCount(): number | null {
+  return useSocialState().unread;
+}
+
 /** Tags by id, for showing names and colours. */
 export function useTagMap(): Map<string, Tag> {
   const tags = useTags();

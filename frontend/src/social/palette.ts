@@ -23,3 +23,4 @@ export const TAG_NAME_MAX = 24;
 export const TAGS_MAX = 50;
 export const TAGS_PER_POST_MAX = 10;
 export const POST_MAX = 5000;
+export const COMMENT_MAX = 2000;

@@ -30,6 +30,8 @@ export interface SocialState {
   tags: Resource<Tag[]> | null;
   connections: Resource<ConnectionsData> | null;
   requests: RequestCounts;
+  /** Unread notifications; null until known. */
+  unread: number | null;
 }
 
 /** One page of requests is enough to count for the navigation. */
@@ -39,6 +41,7 @@ const INITIAL: SocialState = {
   tags: null,
   connections: null,
   requests: { incoming: null, outgoing: null, incomingMore: false },
+  unread: null,
 };
 
 function quiet(error: unknown): boolean {
@@ -53,6 +56,7 @@ export class SocialStore {
   #tagsLoad: Promise<void> | null = null;
   #connectionsLoad: Promise<void> | null = null;
   #countsLoad: Promise<void> | null = null;
+  #unreadLoad: Promise<void> | null = null;
 
   constructor(api: SocialApi) {
     this.api = api;
@@ -221,5 +225,25 @@ export class SocialStore {
         ...(direction === 'incoming' ? { incomingMore: more } : {}),
       },
     });
+  }
+
+  /* --------------------------------------------------- notifications */
+
+  refreshUnread(): Promise<void> {
+    this.#unreadLoad ??= (async () => {
+      try {
+        this.#set({ unread: await this.api.unreadCount() });
+      } catch {
+        // The badge is a courtesy, like the request counts: the screen shows its own errors.
+      } finally {
+        this.#unreadLoad = null;
+      }
+    })();
+    return this.#unreadLoad;
+  }
+
+  /** From a notifications page (its `unread`), or after marking some read here. */
+  setUnread(count: number): void {
+    this.#set({ unread: Math.max(0, count) });
   }
 }

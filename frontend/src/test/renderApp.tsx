@@ -14,6 +14,9 @@ export function socialDefaults(): Parameters<typeof fakeApi>[0] {
     'GET /connections': json(200, { connections: [], count: 0, limit: 100 }),
     'GET /feed': json(200, { posts: [], next_cursor: null }),
     'GET /posts/mine': json(200, { posts: [], next_cursor: null }),
+    'GET /notifications/unread': json(200, { unread: 0 }),
+    'GET /notifications': json(200, { notifications: [], next_cursor: null, unread: 0 }),
+    'GET /account/email-settings': json(200, { on_request: true, on_accept: true }),
   };
 }
 

@@ -44,6 +44,8 @@ export function post(overrides: Partial<Post> & { created_at: string }): Post {
     content: `Post number ${seq}`,
     audience: 'connections',
     edited_at: null,
+    comment_count: 0,
+    reactions: { counts: {}, mine: null },
     ...overrides,
   };
 }
