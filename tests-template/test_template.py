@@ -61,8 +61,25 @@ EXPECTED_ROUTES = {
         "GET /api/posts/{id}",
         "PATCH /api/posts/{id}",
         "DELETE /api/posts/{id}",
+        "GET /api/posts/{id}/audience",
+        "GET /api/posts/{id}/comments",
+        "POST /api/posts/{id}/comments",
+        "PATCH /api/posts/{id}/comments/{comment_id}",
+        "DELETE /api/posts/{id}/comments/{comment_id}",
+        "PUT /api/posts/{id}/reaction",
+        "DELETE /api/posts/{id}/reaction",
+        "GET /api/posts/{id}/reactions",
     },
     "FeedFunction": {"GET /api/feed"},
+    "NotificationsFunction": {
+        "GET /api/notifications",
+        "GET /api/notifications/unread",
+        "POST /api/notifications/read",
+        "GET /api/account/email-settings",
+        "PUT /api/account/email-settings",
+        "GET /api/unsubscribe",
+        "POST /api/unsubscribe",
+    },
     "HealthFunction": {"GET /api/health", "GET /api/openapi.json"},
 }
 EXPECTED_BINARY = {
@@ -72,6 +89,7 @@ EXPECTED_BINARY = {
     "TagsFunction": "tags",
     "PostsFunction": "posts",
     "FeedFunction": "feed",
+    "NotificationsFunction": "notifications",
     "HealthFunction": "health",
 }
 # From `make bench` (docs/architecture.md, "Sizing"): CPU decides, not memory.
@@ -82,6 +100,7 @@ EXPECTED_MEMORY = {
     "TagsFunction": 512,
     "PostsFunction": 512,
     "FeedFunction": 512,
+    "NotificationsFunction": 512,
     "HealthFunction": 256,
 }
 # Functions that read the signing secret (every one that authenticates callers).
@@ -92,6 +111,7 @@ SECRET_READERS = {
     "TagsFunction",
     "PostsFunction",
     "FeedFunction",
+    "NotificationsFunction",
 }
 
 # Least privilege, per function: the exact DynamoDB actions allowed.
@@ -136,17 +156,31 @@ EXPECTED_DYNAMODB_ACTIONS = {
     },
     "PostsFunction": {
         "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
         "dynamodb:Query",
+        "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
         "dynamodb:BatchWriteItem",
     },
     "FeedFunction": {"dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"},
+    # Writes nothing but read marks, email settings and client counters.
+    "NotificationsFunction": {
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        "dynamodb:UpdateItem",
+    },
     "HealthFunction": set(),
     "OriginVerifyFunction": set(),
 }
 # Functions whose DynamoDB statements may name GSI ARNs.
-INDEX_ACCESS_ALLOWED: set[str] = {"UsersFunction", "ConnectionsFunction", "PostsFunction"}
+INDEX_ACCESS_ALLOWED: set[str] = {
+    "UsersFunction",
+    "ConnectionsFunction",
+    "PostsFunction",
+    "NotificationsFunction",
+}
 
 # Global backstop floor: API Gateway throttling never below this.
 MIN_RATE = 20
@@ -596,7 +630,8 @@ def test_ses_is_scoped_to_the_sender_identity(functions):
             assert text.startswith("arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/")
         # the email identity itself is one of them
         assert {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderEmail}"} in resources
-    assert seen == {"AuthFunction"}
+    # codes and account notices; requests' notice emails
+    assert seen == {"AuthFunction", "ConnectionsFunction"}
 
 
 # --------------------------------------------------------------------------
@@ -775,8 +810,12 @@ def test_event_files_are_http_api_v2_events():
         assert ev["isBase64Encoded"] is False, f
         if "body" in ev:
             assert isinstance(ev["body"], str), f
-            json.loads(ev["body"])
-            assert ev["headers"]["content-type"] == "application/json", f
+            if ev["headers"]["content-type"] == "application/x-www-form-urlencoded":
+                # What a mail client posts for a one-click unsubscribe (RFC 8058).
+                assert ev["body"] == "List-Unsubscribe=One-Click", f
+            else:
+                json.loads(ev["body"])
+                assert ev["headers"]["content-type"] == "application/json", f
             assert ev["headers"]["content-length"] == str(len(ev["body"].encode())), f
         if ev["rawQueryString"]:
             pairs = dict(p.split("=", 1) for p in ev["rawQueryString"].split("&"))

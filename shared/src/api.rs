@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::account::Username;
+use crate::domain::conversation::ReactionKind;
 use crate::domain::ids::{UserId, strings};
 use crate::store::UserRecord;
 
@@ -92,6 +93,33 @@ pub struct Post {
     /// The author's tags the post is for; only shown to the author.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_ids: Option<Vec<String>>,
+    /// Comments under it.
+    pub comment_count: i64,
+    /// Its reactions.
+    pub reactions: ReactionSummary,
+}
+
+/// A post's reactions as the caller sees them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReactionSummary {
+    /// How many of each kind (kinds nobody chose are left out).
+    #[schema(value_type = std::collections::BTreeMap<String, i64>)]
+    pub counts: std::collections::BTreeMap<&'static str, i64>,
+    /// The caller's own, if any.
+    pub mine: Option<ReactionKind>,
+}
+
+impl From<crate::service::conversation::Reactions> for ReactionSummary {
+    fn from(reactions: crate::service::conversation::Reactions) -> Self {
+        Self {
+            counts: reactions
+                .counts
+                .into_iter()
+                .map(|(kind, count)| (kind.as_str(), count))
+                .collect(),
+            mine: reactions.mine,
+        }
+    }
 }
 
 impl Post {
@@ -106,6 +134,12 @@ impl Post {
             created_at: record.created_at.to_rfc3339(),
             edited_at: record.edited_at.map(|t| t.to_rfc3339()),
             tag_ids: mine.then(|| strings(&record.tag_ids)),
+            comment_count: record.conversation.comments,
+            reactions: crate::service::conversation::Reactions {
+                counts: record.conversation.reactions,
+                mine: record.conversation.mine,
+            }
+            .into(),
         }
     }
 }
@@ -192,4 +226,148 @@ impl From<crate::store::TagRecord> for Tag {
             created_at: tag.created_at.to_rfc3339(),
         }
     }
+}
+
+/// A comment as anyone who may see its post sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Comment {
+    /// Opaque id.
+    pub id: String,
+    /// The post it is under.
+    pub post_id: String,
+    /// Who wrote it.
+    pub author: UserRef,
+    /// The text (plain text: clients must not render it as HTML).
+    pub content: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339, if edited.
+    pub edited_at: Option<String>,
+}
+
+impl From<crate::store::CommentRecord> for Comment {
+    fn from(record: crate::store::CommentRecord) -> Self {
+        Self {
+            id: record.id.into_string(),
+            post_id: record.post_id.into_string(),
+            author: UserRef::new(record.author_id, record.author_username),
+            content: record.content,
+            created_at: record.created_at.to_rfc3339(),
+            edited_at: record.edited_at.map(|t| t.to_rfc3339()),
+        }
+    }
+}
+
+/// A page of a thread.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentPage {
+    /// Oldest first.
+    pub comments: Vec<Comment>,
+    /// Pass as `?cursor=` for the next page; `null` at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// The answer to setting or removing one's reaction.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReactionsBody {
+    /// The post's reactions after the change.
+    pub reactions: ReactionSummary,
+}
+
+/// One person's reaction.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reaction {
+    /// Who.
+    pub user: UserRef,
+    /// How.
+    pub kind: ReactionKind,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl From<crate::store::ReactionRecord> for Reaction {
+    fn from(record: crate::store::ReactionRecord) -> Self {
+        Self {
+            user: UserRef::new(record.user_id, record.username),
+            kind: record.kind,
+            created_at: record.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A page of who reacted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReactionPage {
+    /// By person.
+    pub reactions: Vec<Reaction>,
+    /// Pass as `?cursor=` for the next page; `null` at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// Who can see a post now (for its author).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostAudience {
+    /// The connections the post reaches, by username.
+    pub users: Vec<UserRef>,
+    /// How many.
+    pub count: usize,
+}
+
+/// A notification, as its recipient may see it now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Notification {
+    /// Opaque id (for marking it read).
+    pub id: String,
+    /// What happened.
+    pub kind: crate::domain::conversation::NotificationKind,
+    /// Who did it (the latest one, for reactions).
+    pub actor: UserRef,
+    /// How many others did the same (reactions on a post: the others now).
+    pub others: i64,
+    /// The post it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_id: Option<String>,
+    /// The comment it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment_id: Option<String>,
+    /// RFC 3339: when it last happened.
+    pub created_at: String,
+    /// Whether it was marked read.
+    pub read: bool,
+}
+
+impl From<crate::service::notifications::Notice> for Notification {
+    fn from(notice: crate::service::notifications::Notice) -> Self {
+        Self {
+            id: notice.key.id(),
+            kind: notice.kind(),
+            actor: UserRef {
+                id: notice.actor_id.into_string(),
+                username: notice.actor_username,
+            },
+            others: notice.others,
+            post_id: notice.post_id.map(|id| id.into_string()),
+            comment_id: notice.comment_id.map(|id| id.into_string()),
+            created_at: notice.created_at.to_rfc3339(),
+            read: notice.read,
+        }
+    }
+}
+
+/// A page of notifications.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationPage {
+    /// Newest first.
+    pub notifications: Vec<Notification>,
+    /// Pass as `?cursor=` for the next page; `null` at the end.
+    pub next_cursor: Option<String>,
+    /// Unread notifications (at most 50; more show as 50).
+    pub unread: usize,
+}
+
+/// How many notifications are unread.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnreadCount {
+    /// At most 50; more show as 50.
+    pub unread: usize,
 }

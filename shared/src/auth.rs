@@ -101,6 +101,7 @@ pub struct Keys {
     access_ttl: Duration,
     code_key: Vec<u8>,
     cursor_key: Vec<u8>,
+    unsubscribe_key: Vec<u8>,
 }
 
 /// Derives a purpose-specific key, so the JWT key and the code-hash key are
@@ -126,6 +127,7 @@ impl Keys {
             access_ttl,
             code_key: derive(secret.as_bytes(), "one-time-code-v1"),
             cursor_key: derive(secret.as_bytes(), "cursor-v1"),
+            unsubscribe_key: derive(secret.as_bytes(), "unsubscribe-v1"),
         }
     }
 
@@ -137,6 +139,11 @@ impl Keys {
     /// The key pagination cursors are signed with.
     pub fn cursor_key(&self) -> &[u8] {
         &self.cursor_key
+    }
+
+    /// The key one-click unsubscribe links are signed with.
+    pub fn unsubscribe_key(&self) -> &[u8] {
+        &self.unsubscribe_key
     }
 
     /// Seconds an access token lives.

@@ -124,6 +124,10 @@ pub struct Config {
     pub aws_attempt_timeout: Duration,
     /// How to find the client's IP.
     pub client_ip_source: ClientIpSource,
+    /// The app's public address (`SITE_URL`, e.g. `https://social.example.com`),
+    /// for the links in emails. Without it, no notice email is sent: a
+    /// notice must carry a working unsubscribe link.
+    pub site_url: Option<String>,
     /// Add `Server-Timing` and `X-DynamoDB-Requests` headers to responses.
     /// For the local stack, tests and benchmarks; off in AWS.
     pub expose_metrics: bool,
@@ -236,6 +240,18 @@ impl Config {
             aws_attempt_timeout: Duration::from_millis(
                 number("AWS_ATTEMPT_TIMEOUT_MS", 2000)?.max(1),
             ),
+            site_url: match get("SITE_URL") {
+                None => None,
+                Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                    Some(url.trim().trim_end_matches('/').to_owned())
+                }
+                Some(other) => {
+                    return Err(ConfigError {
+                        variable: "SITE_URL",
+                        problem: format!("expected an http(s) address, got {other:?}"),
+                    });
+                }
+            },
             expose_metrics: get("EXPOSE_METRICS").is_some_and(|v| v == "true" || v == "1"),
         })
     }

@@ -2,7 +2,7 @@
 
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader};
 
 use crate::domain::one_time_code::{CODE_TTL_SECONDS, CodePurpose};
 
@@ -25,6 +25,9 @@ pub struct Email {
     pub subject: String,
     /// Plain-text body.
     pub text: String,
+    /// The one-click unsubscribe address of a notice (RFC 8058): sent as
+    /// `List-Unsubscribe` with `List-Unsubscribe-Post`.
+    pub unsubscribe: Option<String>,
 }
 
 impl Email {
@@ -43,6 +46,7 @@ impl Email {
         };
         Self {
             subject: format!("{subject}: {code}"),
+            unsubscribe: None,
             text: format!(
                 "Hello,\n\nYour code is {code}. Enter it {why}.\n\nIt works once and expires in {minutes} minutes. \
                  If you did not ask for it, you can ignore this email: nothing happens without the code.\n\n— Intentional Social\n"
@@ -54,6 +58,7 @@ impl Email {
     /// so the sign-up form never reveals which addresses are registered.
     pub fn already_registered() -> Self {
         Self {
+            unsubscribe: None,
             subject: "You already have an Intentional Social account".into(),
             text: "Hello,\n\nSomeone (hopefully you) tried to sign up for Intentional Social with this email address, \
                    but it already has an account. Sign in instead; if you forgot your password, use \
@@ -67,6 +72,7 @@ impl Email {
     /// to do if it was not the owner.
     pub fn password_changed() -> Self {
         Self {
+            unsubscribe: None,
             subject: "Your Intentional Social password was changed".into(),
             text: "Hello,\n\nThe password of your Intentional Social account was just changed, and every \
                    device that was signed in to it was signed out.\n\nIf this was you, there is nothing to do.\n\n\
@@ -81,11 +87,43 @@ impl Email {
     /// Sent when a reset is asked for an address without an account.
     pub fn no_account() -> Self {
         Self {
+            unsubscribe: None,
             subject: "Intentional Social password reset".into(),
             text: "Hello,\n\nSomeone asked to reset the Intentional Social password for this email address, \
                    but there is no account with it. If that was you, perhaps you signed up with another address.\n\n\
                    If this was not you, you can ignore this email.\n\n— Intentional Social\n"
                 .into(),
+        }
+    }
+}
+
+impl Email {
+    /// "ann wants to connect": the person's name and nothing else they
+    /// wrote, with the way to turn these emails off.
+    pub fn connection_request(from: &str, site: &str, unsubscribe: String) -> Self {
+        Self {
+            subject: format!("{from} wants to connect on Intentional Social"),
+            text: format!(
+                "Hello,\n\n{from} asked to connect with you on Intentional Social. \
+                 See the request and answer it when you like: {site}/requests\n\n\
+                 You get this email because you asked to hear about new requests. \
+                 Turn these emails off: {unsubscribe}\n\n— Intentional Social\n"
+            ),
+            unsubscribe: Some(unsubscribe),
+        }
+    }
+
+    /// "ann accepted your request", likewise.
+    pub fn request_accepted(by: &str, site: &str, unsubscribe: String) -> Self {
+        Self {
+            subject: format!("{by} accepted your request on Intentional Social"),
+            text: format!(
+                "Hello,\n\n{by} accepted your request: you are now connected on Intentional Social. \
+                 {site}/connections\n\n\
+                 You get this email because you asked to hear when a request is accepted. \
+                 Turn these emails off: {unsubscribe}\n\n— Intentional Social\n"
+            ),
+            unsubscribe: Some(unsubscribe),
         }
     }
 }
@@ -121,10 +159,25 @@ impl Mailer {
                 .build()
                 .map_err(|e| EmailError::Unavailable(e.to_string()))
         };
-        let message = Message::builder()
+        let mut message = Message::builder()
             .subject(utf8(email.subject)?)
-            .body(Body::builder().text(utf8(email.text)?).build())
-            .build();
+            .body(Body::builder().text(utf8(email.text)?).build());
+        if let Some(address) = &email.unsubscribe {
+            let header = |name: &str, value: String| {
+                MessageHeader::builder()
+                    .name(name)
+                    .value(value)
+                    .build()
+                    .map_err(|e| EmailError::Unavailable(e.to_string()))
+            };
+            message = message
+                .headers(header("List-Unsubscribe", format!("<{address}>"))?)
+                .headers(header(
+                    "List-Unsubscribe-Post",
+                    "List-Unsubscribe=One-Click".into(),
+                )?);
+        }
+        let message = message.build();
         self.client
             .send_email()
             .from_email_address(&self.from)

@@ -14,7 +14,8 @@ use crate::domain::social::UnknownTag;
 use crate::email::EmailError;
 use crate::service::codes::CodeRefused;
 use crate::store::{
-    AcceptError, CreateTagError, CreateUserError, RequestError, StoreError, UpdateTagError,
+    AcceptError, ConversationError, CreateTagError, CreateUserError, RequestError, StoreError,
+    UpdateTagError,
 };
 
 /// An error response.
@@ -126,6 +127,15 @@ impl ApiError {
         Self::not_found(
             "post_not_found",
             "There is no such post, or it is not shared with you.",
+        )
+    }
+
+    /// 404 for a comment: missing, deleted, under a post the caller cannot
+    /// see, or not theirs to change.
+    pub fn comment_not_found() -> Self {
+        Self::not_found(
+            "comment_not_found",
+            "There is no such comment, or it is not yours to change.",
         )
     }
 
@@ -348,6 +358,22 @@ impl From<UpdateTagError> for ApiError {
             UpdateTagError::NameTaken => tag_name_taken(),
             UpdateTagError::NotFound => Self::tag_not_found(),
             UpdateTagError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<ConversationError> for ApiError {
+    fn from(error: ConversationError) -> Self {
+        match error {
+            ConversationError::PostGone => Self::post_not_found(),
+            ConversationError::CommentGone => Self::comment_not_found(),
+            // Retried by the use case; only a storm of one person's own
+            // calls reaches here.
+            ConversationError::ReactionChanged => Self::conflict(
+                "reaction_changed",
+                "Your reaction changed while this call was made. Read the post again and retry.",
+            ),
+            ConversationError::Store(error) => error.into(),
         }
     }
 }

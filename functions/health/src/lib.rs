@@ -96,6 +96,11 @@ pub const GROUPS: &[Group] = &[
         openapi: feed_function::openapi,
     },
     Group {
+        function: "NotificationsFunction",
+        router: notifications_function::router,
+        openapi: notifications_function::openapi,
+    },
+    Group {
         function: "HealthFunction",
         router: stateless_router,
         openapi: own_openapi,

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use shared::api::{ErrorBody, PageParams, Post, PostPage};
+use shared::api::{ErrorBody, PageParams, Post, PostAudience, PostPage, UserRef};
 use shared::domain::ids::PostId;
 use shared::domain::social::Audience;
 use shared::http::{CurrentUser, JsonBody, QueryParams};
@@ -59,15 +59,24 @@ pub async fn get_post(
     Ok(Json(Post::for_caller(post, me)))
 }
 
-/// `PATCH /api/posts/{id}`.
+/// `PATCH /api/posts/{id}`: any of the text and the audience.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostEdit {
-    /// The new text (the audience cannot change).
-    pub content: String,
+    /// New text, 1–5,000 characters.
+    #[serde(default)]
+    pub content: Option<String>,
+    /// A new audience: `connections`, `tags` or `private`.
+    #[serde(default)]
+    pub audience: Option<Audience>,
+    /// With `audience: tags`, 1–10 of your tag ids.
+    #[serde(default)]
+    pub tag_ids: Option<Vec<String>>,
 }
 
-/// Edits the text of one's own post.
+/// Changes one's own post: its text, its audience, or both. Narrowing holds
+/// on every path at the next read; widening puts the post in the new
+/// viewers' feeds at its original time.
 #[utoipa::path(patch, path = "/api/posts/{id}", tag = "posts", request_body = PostEdit,
     params(("id" = String, Path, description = "Post id")), security(("bearer" = [])),
     responses((status = 200, body = Post), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -78,8 +87,36 @@ pub async fn edit_post(
     JsonBody(body): JsonBody<PostEdit>,
 ) -> Result<Json<Post>, ApiError> {
     let me = &caller.user_id;
-    let post = posts::edit(&app, me, &post_id(&id)?, &body.content).await?;
+    let post = posts::change(
+        &app,
+        me,
+        &post_id(&id)?,
+        body.content.as_deref(),
+        body.audience,
+        body.tag_ids.as_deref(),
+    )
+    .await?;
     Ok(Json(Post::for_caller(post, me)))
+}
+
+/// Who can see one's own post now, by username; `404` for anyone else.
+#[utoipa::path(get, path = "/api/posts/{id}/audience", tag = "posts",
+    params(("id" = String, Path, description = "Post id")), security(("bearer" = [])),
+    responses((status = 200, body = PostAudience), (status = 404, body = ErrorBody)))]
+pub async fn post_audience(
+    State(app): State<App>,
+    caller: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<PostAudience>, ApiError> {
+    let viewers = posts::audience(&app, &caller.user_id, &post_id(&id)?).await?;
+    let users: Vec<UserRef> = viewers
+        .into_iter()
+        .map(|edge| UserRef::new(edge.other_id, edge.other_username))
+        .collect();
+    Ok(Json(PostAudience {
+        count: users.len(),
+        users,
+    }))
 }
 
 /// Deletes one's own post; it disappears from every feed at once.

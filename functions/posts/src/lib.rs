@@ -1,9 +1,11 @@
 //! Posts: writing one for an audience (all connections, chosen tags, or only
-//! oneself), reading one if the rule allows, editing and deleting one's own,
-//! and listing one's own.
+//! oneself), reading one if the rule allows, editing it and changing its
+//! audience, deleting one's own, and listing one's own; and the
+//! conversation under a post: comments and reactions.
 //!
 //! Routes → [`handlers`] → `shared` domain and store → response.
 
+pub mod conversation;
 pub mod handlers;
 
 use axum::Router;
@@ -21,6 +23,20 @@ pub fn api() -> OpenApiRouter<App> {
             handlers::edit_post,
             handlers::delete_post
         ))
+        .routes(routes!(handlers::post_audience))
+        .routes(routes!(
+            conversation::list_comments,
+            conversation::add_comment
+        ))
+        .routes(routes!(
+            conversation::edit_comment,
+            conversation::delete_comment
+        ))
+        .routes(routes!(
+            conversation::set_reaction,
+            conversation::remove_reaction
+        ))
+        .routes(routes!(conversation::list_reactions))
 }
 
 /// The Lambda's router, with the shared middleware.

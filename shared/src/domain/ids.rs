@@ -107,6 +107,10 @@ id_type!(
     /// A session family: one sign-in on one device, across its rotations.
     FamilyId
 );
+id_type!(
+    /// A comment under a post.
+    CommentId
+);
 
 /// Ids as the text a response or a stored string set holds.
 pub fn strings<T: AsRef<str>>(ids: &[T]) -> Vec<String> {

@@ -4,6 +4,7 @@
 //! functions call into it but it never calls out.
 
 pub mod account;
+pub mod conversation;
 pub mod ids;
 pub mod one_time_code;
 pub mod session;

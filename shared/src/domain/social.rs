@@ -172,6 +172,13 @@ impl Audience {
 /// Post text: 1–5,000 characters after trimming; newline and tab are the
 /// only control characters allowed.
 pub fn post_content(raw: &str) -> Result<String, ValidationError> {
+    written_text(raw, POST_MAX_LEN, "a post")
+}
+
+/// The text rules of everything people write for others to read (posts,
+/// comments): at most `max` characters after trimming, not empty, no control
+/// characters but line breaks and tabs, no text-direction controls.
+pub(crate) fn written_text(raw: &str, max: usize, what: &str) -> Result<String, ValidationError> {
     let content = raw.trim();
     let len = content.chars().count();
     if len == 0 {
@@ -181,13 +188,11 @@ pub fn post_content(raw: &str) -> Result<String, ValidationError> {
             "Field `content`: write something first.",
         ));
     }
-    if len > POST_MAX_LEN {
+    if len > max {
         return Err(ValidationError::new(
             "content",
             "invalid_content",
-            format!(
-                "Field `content`: a post has at most {POST_MAX_LEN} characters; this one has {len}."
-            ),
+            format!("Field `content`: {what} has at most {max} characters; this one has {len}."),
         ));
     }
     if content

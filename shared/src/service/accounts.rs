@@ -137,6 +137,7 @@ pub async fn register(
         email: email.clone(),
         credentials: 0,
         created_at: Timestamp::now(),
+        email_settings: Default::default(),
     };
     app.store
         .create_user(&user, &password_hash, code.to_consume(), count)

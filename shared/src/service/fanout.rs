@@ -158,6 +158,31 @@ pub async fn take_away_all(
     Ok(counts.into_iter().sum())
 }
 
+/// Sets the feeds to a post's new audience: every viewer's entry (and the
+/// author's) written again with it, so that later upkeep (a prune after
+/// untagging) judges the entry by the audience the post has now, and the
+/// entries of the viewers it no longer reaches removed. BatchWriteItem per
+/// 25, all at once.
+pub async fn readdress(
+    store: &Store,
+    before: &PostRecord,
+    after: &PostRecord,
+    connections: &[Edge],
+) -> Result<(), StoreError> {
+    let viewers = recipients(after, connections);
+    let lost: Vec<UserId> = recipients(before, connections)
+        .into_iter()
+        .filter(|viewer| !viewers.contains(viewer))
+        .collect();
+    let mut addressed = viewers;
+    addressed.push(after.author_id.clone());
+    let (written, removed) = tokio::join!(
+        store.write_feed_entries(after, &addressed),
+        store.remove_feed_entries(&after.id, &lost),
+    );
+    written.and(removed)
+}
+
 /// Removes a deleted post's entries from its author's feed and from every
 /// connection's (1 Query of the connections, then BatchWriteItem per 25, all
 /// at once). Reads already skip a deleted post; this keeps pages full.

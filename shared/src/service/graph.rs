@@ -5,7 +5,7 @@
 use crate::domain::Timestamp;
 use crate::domain::ids::{TagId, UserId};
 use crate::domain::social::{Audience, MAX_TAGS, RequestedTags};
-use crate::service::fanout;
+use crate::service::{fanout, notifications};
 use crate::store::{Edge, EdgeOf, PendingRequest, RequestError, UserRecord};
 use crate::{ApiError, App};
 
@@ -30,7 +30,10 @@ pub async fn ask(app: &App, me: &UserId, other: &UserId) -> Result<Asked, ApiErr
         .send_request(&me, &other, max, Timestamp::now())
         .await
     {
-        Ok(()) => Ok(Asked::Pending),
+        Ok(()) => {
+            notifications::asked(app, &me, &other).await;
+            Ok(Asked::Pending)
+        }
         Err(RequestError::TheyAsked) => Ok(Asked::Connected(connect(app, &me, &other).await?)),
         Err(error) => Err(error.into()),
     }
@@ -85,12 +88,14 @@ async fn connect(app: &App, me: &UserRecord, requester: &UserRecord) -> Result<E
         fanout::posts_to_backfill(&app.store, &requester.id, &me.id, &[]),
     );
     accepted?;
+    // Their request was answered: they hear of it beside the backfills.
     tokio::join!(
         fanout::best_effort("backfill", fanout::give(&app.store, &me.id, for_me)),
         fanout::best_effort(
             "backfill",
             fanout::give(&app.store, &requester.id, for_them)
         ),
+        notifications::accepted(app, me, requester),
     );
     Ok(Edge {
         other_id: requester.id.clone(),

@@ -16,11 +16,15 @@
 //! | [`posts`] | writing, editing, deleting, reading one post |
 //! | [`reading`] | the feed, a person's posts, one's own posts |
 //! | [`fanout`] | feed upkeep after a write or a change of the graph |
+//! | [`conversation`] | comments and reactions under a post one may see |
+//! | [`notifications`] | notifications, shown as their sources are now; notice emails |
 
 pub mod accounts;
 pub mod codes;
+pub mod conversation;
 pub mod fanout;
 pub mod graph;
+pub mod notifications;
 pub mod people;
 pub mod posts;
 pub mod reading;

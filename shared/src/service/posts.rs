@@ -4,7 +4,7 @@ use crate::domain::Timestamp;
 use crate::domain::ids::{PostId, UserId};
 use crate::domain::social::{Audience, RequestedTags, can_see, post_content, post_tags};
 use crate::service::{fanout, tags};
-use crate::store::{EdgeOf, PostRecord};
+use crate::store::{Edge, EdgeOf, PostChange, PostRecord};
 use crate::{ApiError, App};
 
 /// Writes a post for `audience` and puts it in the feeds of the people it is
@@ -34,6 +34,7 @@ pub async fn create(
         tag_ids,
         created_at: Timestamp::now(),
         edited_at: None,
+        conversation: Default::default(),
     };
     let viewers = fanout::recipients(&post, &connections);
     app.store.create_post(&post, &viewers).await?;
@@ -41,13 +42,12 @@ pub async fn create(
 }
 
 /// A post, if the caller may see it now; otherwise it does not exist for
-/// them (1 GetItem, and 1 more for the author's edge to the caller).
+/// them (1 GetItem beside 1 of the caller's reaction, then 1 more for the
+/// author's edge to the caller).
 pub async fn visible(app: &App, me: &UserId, id: &PostId) -> Result<PostRecord, ApiError> {
-    let post = app
-        .store
-        .post(id)
-        .await?
-        .ok_or_else(ApiError::post_not_found)?;
+    let (post, mine) = tokio::join!(app.store.post(id), app.store.reaction(id, me));
+    let mut post = post?.ok_or_else(ApiError::post_not_found)?;
+    post.conversation.mine = mine?.map(|reaction| reaction.kind);
     let edge = if post.author_id == *me || post.audience == Audience::Private {
         None
     } else {
@@ -65,27 +65,105 @@ pub async fn visible(app: &App, me: &UserId, id: &PostId) -> Result<PostRecord, 
     }
 }
 
-/// Edits the text of one's own post (1 conditional UpdateItem); the
-/// audience never changes.
-pub async fn edit(
+/// Changes one's own post: its text (1 conditional UpdateItem), its
+/// audience, or both. A new audience costs 1 Query of the author's partition
+/// (their connections and tags) first, and after the update the feeds are
+/// set to match: every viewer's entry written again with the new audience
+/// (a widening puts the post in the new viewers' feeds at its original
+/// time), and the entries of those who lost it removed, BatchWriteItem per
+/// 25, all at once: 3 round trips, ⌈(1 + viewers) / 25⌉ + ⌈lost / 25⌉ + 2
+/// requests. A narrowing holds on every read path at once, whatever the
+/// feeds hold: each read applies the rule to the post as it is now.
+pub async fn change(
     app: &App,
     me: &UserId,
     id: &PostId,
-    content: &str,
+    content: Option<&str>,
+    audience: Option<Audience>,
+    tag_ids: Option<&[String]>,
 ) -> Result<PostRecord, ApiError> {
-    let content = post_content(content)?;
-    app.store
-        .edit_post(me, id, &content, Timestamp::now())
-        .await?
-        .ok_or_else(ApiError::post_not_found)
+    let content = content.map(post_content).transpose()?;
+    let audience = match (audience, tag_ids) {
+        (None, None) => None,
+        (None, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "invalid_tag_ids",
+                "Field `tag_ids`: send `audience` with them (\"tags\" and the tag ids).",
+            ));
+        }
+        (Some(audience), tag_ids) => {
+            let requested =
+                RequestedTags::new(tag_ids.unwrap_or_default().iter().map(String::as_str));
+            Some((audience, post_tags(audience, requested)?.ids()?))
+        }
+    };
+    if content.is_none() && audience.is_none() {
+        return Err(ApiError::bad_request(
+            "nothing_to_change",
+            "Send `content`, or `audience` (with `tag_ids` for \"tags\"), to change the post.",
+        ));
+    }
+    let connections = match &audience {
+        None => None,
+        Some((_, tag_ids)) => {
+            let (_, connections, own_tags) = app.store.author_context(me).await?;
+            tags::all_mine(tag_ids, &own_tags)?;
+            Some(connections)
+        }
+    };
+    let change = PostChange { content, audience };
+    // The caller's own reaction is read beside the update, for the answer.
+    let (changed, mine) = tokio::join!(
+        app.store.change_post(me, id, &change, Timestamp::now()),
+        app.store.reaction(id, me),
+    );
+    let (before, mut after) = changed?.ok_or_else(ApiError::post_not_found)?;
+    after.conversation.mine = mine?.map(|reaction| reaction.kind);
+    if let Some(connections) = connections {
+        fanout::best_effort(
+            "audience",
+            fanout::readdress(&app.store, &before, &after, &connections),
+        )
+        .await;
+    }
+    Ok(after)
+}
+
+/// Who can see one's own post now: the connections the rule lets through
+/// (1 GetItem of the post beside 1 Query of the author's partition). To
+/// anyone but the author the post's audience does not exist.
+pub async fn audience(app: &App, me: &UserId, id: &PostId) -> Result<Vec<Edge>, ApiError> {
+    let (post, context) = tokio::join!(app.store.post(id), app.store.author_context(me));
+    let post = post?
+        .filter(|post| post.author_id == *me)
+        .ok_or_else(ApiError::post_not_found)?;
+    let (_, connections, _) = context?;
+    let mut viewers: Vec<Edge> = connections
+        .into_iter()
+        .filter(|edge| {
+            can_see(
+                &edge.other_id,
+                me,
+                post.audience,
+                &post.tag_ids,
+                Some(&edge.tag_ids),
+            )
+        })
+        .collect();
+    viewers.sort_by(|a, b| a.other_username.as_str().cmp(b.other_username.as_str()));
+    Ok(viewers)
 }
 
 /// Deletes one's own post; it disappears from every feed at once (reads
-/// skip it), and its feed entries are removed after.
+/// skip it), and its feed entries, comments and reactions are removed after
+/// (notifications about it are no longer shown: their source is gone).
 pub async fn delete(app: &App, me: &UserId, id: &PostId) -> Result<(), ApiError> {
     if !app.store.delete_post(me, id).await? {
         return Err(ApiError::post_not_found());
     }
-    fanout::best_effort("remove entries", fanout::withdraw(&app.store, me, id)).await;
+    tokio::join!(
+        fanout::best_effort("remove entries", fanout::withdraw(&app.store, me, id)),
+        fanout::best_effort("remove conversation", app.store.remove_conversation(id)),
+    );
     Ok(())
 }

@@ -58,7 +58,9 @@ where
 /// page costs 2 DynamoDB requests whatever the number of connections: 1
 /// Query of the caller's feed partition and 1 BatchGetItem of the posts and
 /// of their authors' current edges to the caller, against which the rule is
-/// applied. The filter adds 1 Query of the caller's partition.
+/// applied (with the caller's own reactions: a default page of 20 is 1
+/// BatchGetItem; 50 posts need 2, sent at once). The filter adds 1 Query of
+/// the caller's partition.
 pub async fn feed(
     app: &App,
     me: &UserId,
@@ -146,8 +148,9 @@ async fn feed_round(
 /// A person's posts that the caller may see, newest first: all of one's own;
 /// of a connection, their `connections` posts and the `tags` posts naming a
 /// tag they have on the caller now; of anyone else, none (1 GetItem of the
-/// edge, then 1 Query per round; 1 more GetItem when not connected, to tell
-/// a stranger from nobody).
+/// edge, then 1 Query per round, then 1 BatchGetItem of the caller's
+/// reactions to the page; 1 more GetItem when not connected, to tell a
+/// stranger from nobody).
 pub async fn posts_of(
     app: &App,
     me: &UserId,
@@ -192,13 +195,16 @@ pub async fn posts_of(
         },
     )
     .await?;
+    let mut posts = posts;
+    app.store.with_my_reactions(me, &mut posts).await?;
     Ok(Listing {
         items: posts,
         next_cursor: pager.next_cursor(last.as_deref()),
     })
 }
 
-/// The caller's own posts, newest first, with their audiences (1 Query).
+/// The caller's own posts, newest first, with their audiences (1 Query, then
+/// 1 BatchGetItem of the caller's reactions to them).
 pub async fn my_posts(
     app: &App,
     me: &UserId,
@@ -206,10 +212,11 @@ pub async fn my_posts(
     cursor: Option<&str>,
 ) -> Result<Listing<PostRecord>, ApiError> {
     let pager = Pager::open(app.keys.cursor_key(), me, "mine".into(), limit, cursor)?;
-    let page = app
+    let mut page = app
         .store
         .posts_by_author(me, pager.start.as_deref(), pager.limit, None)
         .await?;
+    app.store.with_my_reactions(me, &mut page.items).await?;
     Ok(Listing {
         next_cursor: pager.next_cursor(page.next.as_deref()),
         items: page.items,

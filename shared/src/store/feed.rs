@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::*;
+use crate::domain::conversation::ReactionKind;
 use crate::domain::social::Audience;
 
 /// A feed entry: a pointer to a post plus what the visibility rule needs.
@@ -52,6 +53,22 @@ impl Store {
             .map(|viewer| key(keys::feed(viewer), post_id))
             .collect();
         self.batch_delete(keys_to_delete).await
+    }
+
+    /// Writes a post's entry into these feeds, replacing what they held
+    /// (BatchWriteItem per 25, all at once).
+    pub async fn write_feed_entries(
+        &self,
+        post: &PostRecord,
+        viewers: &[UserId],
+    ) -> Result<(), StoreError> {
+        self.batch_put(
+            viewers
+                .iter()
+                .map(|viewer| feed_item(viewer, post))
+                .collect(),
+        )
+        .await
     }
 
     /// Removes entries from one viewer's feed (BatchWriteItem per 25).
@@ -145,8 +162,9 @@ impl Store {
         Ok(Page { items, next })
     }
 
-    /// Posts and the authors' edges to `viewer`, in one BatchGetItem (the feed
-    /// keeps the total at or under 100 keys).
+    /// Posts, the authors' edges to `viewer` and `viewer`'s reactions to the
+    /// posts, in one BatchGetItem per 100 keys, all at once (a default page
+    /// of 20 posts is one).
     pub async fn posts_and_edges(
         &self,
         post_ids: &[PostId],
@@ -162,12 +180,26 @@ impl Store {
                 .iter()
                 .map(|author| key(keys::user(author), keys::connection(viewer))),
         );
+        wanted.extend(
+            post_ids
+                .iter()
+                .map(|id| key(keys::post(id), keys::reaction(viewer))),
+        );
         let mut posts = HashMap::new();
         let mut edges = HashMap::new();
+        let mut mine = HashMap::new();
         for item in self.batch_get(wanted).await? {
-            if attr_s(&item, keys::SK)? == keys::POST {
+            let sort_key = attr_s(&item, keys::SK)?;
+            if sort_key == keys::POST {
                 let post = post_from_item(&item)?;
                 posts.insert(post.id.clone(), post);
+            } else if sort_key.starts_with(keys::REACTION_PREFIX) {
+                let post = attr_s(&item, keys::PK)?
+                    .trim_start_matches("POST#")
+                    .to_owned();
+                if let Some(kind) = ReactionKind::from_stored(&attr_s(&item, "kind")?) {
+                    mine.insert(PostId::from_stored(post), kind);
+                }
             } else {
                 let owner = attr_s(&item, keys::PK)?
                     .trim_start_matches("USER#")
@@ -175,6 +207,40 @@ impl Store {
                 edges.insert(UserId::from_stored(owner), edge_from_item(&item)?);
             }
         }
+        for (id, kind) in mine {
+            if let Some(post) = posts.get_mut(&id) {
+                post.conversation.mine = Some(kind);
+            }
+        }
         Ok((posts, edges))
+    }
+
+    /// `viewer`'s reactions to these posts, set on them (1 BatchGetItem for
+    /// a page of up to 100; none for an empty page).
+    pub async fn with_my_reactions(
+        &self,
+        viewer: &UserId,
+        posts: &mut [PostRecord],
+    ) -> Result<(), StoreError> {
+        if posts.is_empty() {
+            return Ok(());
+        }
+        let wanted = posts
+            .iter()
+            .map(|post| key(keys::post(&post.id), keys::reaction(viewer)))
+            .collect();
+        let mut mine = HashMap::new();
+        for item in self.batch_get(wanted).await? {
+            let post = attr_s(&item, keys::PK)?
+                .trim_start_matches("POST#")
+                .to_owned();
+            if let Some(kind) = ReactionKind::from_stored(&attr_s(&item, "kind")?) {
+                mine.insert(post, kind);
+            }
+        }
+        for post in posts {
+            post.conversation.mine = mine.get(post.id.as_str()).copied();
+        }
+        Ok(())
     }
 }

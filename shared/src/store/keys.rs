@@ -16,7 +16,8 @@
 //! | rate-limit counter | `RATE#<rule>#<subject>` | `<window start, epoch s>` |
 
 use crate::domain::account::{Email, Username};
-use crate::domain::ids::{FamilyId, PostId, TagId, UserId};
+use crate::domain::conversation::NotificationKey;
+use crate::domain::ids::{CommentId, FamilyId, PostId, TagId, UserId};
 use crate::domain::one_time_code::CodePurpose;
 
 /// Partition key attribute.
@@ -90,6 +91,14 @@ pub fn rate(rule: &str, subject: &str) -> String {
 // | tag name claim | `USER#<owner>` | `TAGNAME#<folded name>` | |
 // | post | `POST#<post_id>` | `POST` | `AUTHOR#<author>` / `<post_id>` |
 // | feed entry | `FEED#<viewer>` | `<post_id>` | |
+// | comment | `POST#<post_id>` | `POST#COMMENT#<comment_id>` | |
+// | reaction | `POST#<post_id>` | `POST#REACTION#<user_id>` | |
+// | notification | `USER#<recipient>` | `NOTIF#<kind>#<id>` | `NOTIFS#<recipient>` / `<ULID of its last change>` |
+//
+// A post's comments and reactions live in its partition, sorted after the
+// post itself (`POST` < `POST#…`): the first page of a thread is one Query
+// that returns the post with it, and deleting the post finds them all by
+// key. Comment ids are ULIDs, so the thread reads oldest first.
 
 /// Prefix of connection edges in a user's partition.
 pub const CONN_PREFIX: &str = "CONN#";
@@ -141,6 +150,36 @@ pub fn post(post_id: &PostId) -> String {
 /// `AUTHOR#<author>` (GSI1 partition of an author's posts).
 pub fn author(author_id: &UserId) -> String {
     format!("AUTHOR#{author_id}")
+}
+
+/// Prefix of a post's comments, in its partition.
+pub const COMMENT_PREFIX: &str = "POST#COMMENT#";
+/// Sorts after every comment key (ULIDs are Crockford base 32: `~` is above
+/// all of its characters), to bound a Query of the thread.
+pub const COMMENTS_END: &str = "POST#COMMENT#~";
+/// Prefix of a post's reactions, in its partition.
+pub const REACTION_PREFIX: &str = "POST#REACTION#";
+/// Prefix of notifications, in the recipient's partition.
+pub const NOTIFICATION_PREFIX: &str = "NOTIF#";
+
+/// `POST#COMMENT#<id>`.
+pub fn comment(comment_id: &CommentId) -> String {
+    format!("{COMMENT_PREFIX}{comment_id}")
+}
+
+/// `POST#REACTION#<user>`: one per person per post.
+pub fn reaction(user_id: &UserId) -> String {
+    format!("{REACTION_PREFIX}{user_id}")
+}
+
+/// `NOTIF#<kind>#<id>`: one per source, so a repeat updates it in place.
+pub fn notification(key: &NotificationKey) -> String {
+    format!("{NOTIFICATION_PREFIX}{}", key.id().replacen(':', "#", 1))
+}
+
+/// `NOTIFS#<recipient>`: the GSI1 partition listing notifications newest first.
+pub fn notifications(recipient: &UserId) -> String {
+    format!("NOTIFS#{recipient}")
 }
 
 /// `FEED#<viewer>`.

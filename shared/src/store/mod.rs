@@ -9,8 +9,10 @@ pub mod keys;
 pub mod metrics;
 
 mod codes;
+mod conversation;
 mod feed;
 mod graph;
+mod notifications;
 mod posts;
 mod rate;
 mod sessions;
@@ -19,8 +21,10 @@ mod tx;
 mod users;
 
 pub use codes::*;
+pub use conversation::*;
 pub use feed::*;
 pub use graph::*;
+pub use notifications::*;
 pub use posts::*;
 pub use rate::*;
 pub use sessions::*;
@@ -211,6 +215,30 @@ impl Store {
             .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
             .expression_attribute_values(":pk", s(&pk_value))
             .expression_attribute_values(":prefix", s(prefix))
+    }
+
+    /// A Query of one GSI1 partition, newest first, `limit` items before
+    /// `before` (a GSI1SK) or from the top.
+    fn gsi1_newest_first(
+        &self,
+        partition: String,
+        before: Option<&str>,
+        limit: usize,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .scan_index_forward(false)
+            .limit(limit as i32)
+            .expression_attribute_values(":pk", s(partition));
+        match before {
+            Some(position) => query
+                .key_condition_expression("GSI1PK = :pk AND GSI1SK < :before")
+                .expression_attribute_values(":before", s(position)),
+            None => query.key_condition_expression("GSI1PK = :pk"),
+        }
     }
 
     async fn query_all(

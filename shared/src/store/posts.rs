@@ -5,6 +5,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use super::*;
 use crate::domain::Timestamp;
 use crate::domain::account::Username;
+use crate::domain::conversation::ReactionKind;
 use crate::domain::social::Audience;
 
 /// A post.
@@ -18,14 +19,59 @@ pub struct PostRecord {
     pub author_username: Username,
     /// Text.
     pub content: String,
-    /// Who it is for (never changes).
+    /// Who it is for (its author can change it).
     pub audience: Audience,
-    /// For `tags` posts: the author's tags it is for (never change).
+    /// For `tags` posts: the author's tags it is for.
     pub tag_ids: Vec<TagId>,
     /// Creation time.
     pub created_at: Timestamp,
     /// Last edit.
     pub edited_at: Option<Timestamp>,
+    /// Its comment and reaction counters, and who commented.
+    pub conversation: Conversation,
+}
+
+/// The counters a post carries, moved in the same transaction as the comment
+/// or reaction they count, so a page of posts shows them without a request
+/// per post.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conversation {
+    /// Comments under it.
+    pub comments: i64,
+    /// Reactions per kind, in [`ReactionKind::ALL`]'s order, none at zero.
+    pub reactions: Vec<(ReactionKind, i64)>,
+    /// Everyone who ever commented (at most the post's audience, which the
+    /// connection cap bounds): whom a new comment notifies.
+    pub commenters: Vec<UserId>,
+    /// The reader's own reaction, when the post was read for a reader.
+    pub mine: Option<ReactionKind>,
+}
+
+/// The post attribute counting reactions of `kind`.
+pub(super) fn reaction_counter(kind: ReactionKind) -> String {
+    format!("reactions_{}", kind.as_str())
+}
+
+fn conversation_of(item: &Item) -> Conversation {
+    Conversation {
+        comments: attr_n(item, "comment_count").unwrap_or(0).max(0),
+        reactions: ReactionKind::ALL
+            .into_iter()
+            .map(|kind| (kind, attr_n(item, &reaction_counter(kind)).unwrap_or(0)))
+            .filter(|(_, count)| *count > 0)
+            .collect(),
+        commenters: attr_ids(item, "commenters", UserId::from_stored),
+        mine: None,
+    }
+}
+
+/// What an author changes on a post.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostChange {
+    /// New text.
+    pub content: Option<String>,
+    /// A new audience, with its tags (none unless `tags`).
+    pub audience: Option<(Audience, Vec<TagId>)>,
 }
 
 pub(super) fn audience_of(item: &Item) -> Result<Audience, StoreError> {
@@ -43,6 +89,7 @@ pub(super) fn post_from_item(item: &Item) -> Result<PostRecord, StoreError> {
         tag_ids: attr_tag_ids(item, "tag_ids"),
         created_at: Timestamp(attr_n(item, "created_at")?),
         edited_at: attr_n(item, "edited_at").ok().map(Timestamp),
+        conversation: conversation_of(item),
     })
 }
 
@@ -127,34 +174,76 @@ impl Store {
             .transpose()
     }
 
-    /// Edits the text of `author`'s post (1 conditional UpdateItem); `None`
-    /// if there is no such post of theirs.
-    pub async fn edit_post(
+    /// Changes `author`'s post: its text, its audience, or both (1
+    /// conditional UpdateItem). Returns the post as it was and as it is now;
+    /// `None` if there is no such post of theirs.
+    pub async fn change_post(
         &self,
         author: &UserId,
         post_id: &PostId,
-        content: &str,
+        change: &PostChange,
         now: Timestamp,
-    ) -> Result<Option<PostRecord>, StoreError> {
-        let result = self
+    ) -> Result<Option<(PostRecord, PostRecord)>, StoreError> {
+        let mut sets = Vec::new();
+        let mut removes = Vec::new();
+        let mut update = self
             .client
             .update_item()
             .table_name(&self.table)
             .key(keys::PK, s(keys::post(post_id)))
             .key(keys::SK, s(keys::POST))
-            .update_expression("SET content = :content, edited_at = :now")
             .condition_expression("author_id = :author")
-            .expression_attribute_values(":content", s(content))
-            .expression_attribute_values(":now", n(now.0))
             .expression_attribute_values(":author", s(author))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match result {
-            Ok(output) => output
-                .attributes
-                .map(|item| post_from_item(&item))
-                .transpose(),
+            .return_values(ReturnValue::AllOld);
+        if let Some(content) = &change.content {
+            sets.push("content = :content, edited_at = :now");
+            update = update
+                .expression_attribute_values(":content", s(content))
+                .expression_attribute_values(":now", n(now.0));
+        }
+        if let Some((audience, tag_ids)) = &change.audience {
+            sets.push("audience = :audience");
+            update = update.expression_attribute_values(":audience", s(audience.as_str()));
+            match ss(tag_ids) {
+                Some(tags) => {
+                    sets.push("tag_ids = :tags");
+                    update = update.expression_attribute_values(":tags", tags);
+                }
+                None => removes.push("tag_ids"),
+            }
+        }
+        let mut expression = String::new();
+        if !sets.is_empty() {
+            expression = format!("SET {}", sets.join(", "));
+        }
+        if !removes.is_empty() {
+            expression = format!("{expression} REMOVE {}", removes.join(", "));
+        }
+        if expression.is_empty() {
+            // Nothing to change: the post as it is, if it is theirs.
+            return Ok(self
+                .post(post_id)
+                .await?
+                .filter(|post| post.author_id == *author)
+                .map(|post| (post.clone(), post)));
+        }
+        match update.update_expression(expression.trim()).send().await {
+            Ok(output) => {
+                let Some(item) = output.attributes else {
+                    return Ok(None);
+                };
+                let before = post_from_item(&item)?;
+                let mut after = before.clone();
+                if let Some(content) = &change.content {
+                    after.content = content.clone();
+                    after.edited_at = Some(now);
+                }
+                if let Some((audience, tag_ids)) = &change.audience {
+                    after.audience = *audience;
+                    after.tag_ids = tag_ids.clone();
+                }
+                Ok(Some((before, after)))
+            }
             Err(error) if is_condition_failure(&error) => Ok(None),
             Err(error) => Err(error.into()),
         }
@@ -190,20 +279,7 @@ impl Store {
         limit: usize,
         visible_to: Option<&[TagId]>,
     ) -> Result<Page<PostRecord>, StoreError> {
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI1)
-            .scan_index_forward(false)
-            .limit(limit as i32)
-            .expression_attribute_values(":pk", s(keys::author(author)));
-        query = match before {
-            Some(position) => query
-                .key_condition_expression("GSI1PK = :pk AND GSI1SK < :before")
-                .expression_attribute_values(":before", s(position)),
-            None => query.key_condition_expression("GSI1PK = :pk"),
-        };
+        let mut query = self.gsi1_newest_first(keys::author(author), before, limit);
         if let Some(edge_tags) = visible_to {
             // What a connection may see: `connections` posts, and `tags` posts
             // naming one of the tags the author has on them.

@@ -23,6 +23,8 @@ pub struct UserRecord {
     pub credentials: i64,
     /// Creation time.
     pub created_at: Timestamp,
+    /// Which emails they want.
+    pub email_settings: crate::domain::conversation::EmailSettings,
 }
 
 /// Why a registration did not commit.
@@ -55,6 +57,7 @@ pub(crate) fn user_from_item(item: &Item) -> Result<UserRecord, StoreError> {
         email: Email::from_stored(attr_s(item, "email")?),
         credentials: attr_n(item, "credentials").unwrap_or(0),
         created_at: Timestamp(attr_n(item, "created_at")?),
+        email_settings: super::notifications::email_settings_of(item),
     })
 }
 

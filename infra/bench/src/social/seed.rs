@@ -79,6 +79,7 @@ async fn create_user(app: &App, username: String, password_hash: String) -> User
         email: email.clone(),
         credentials: 0,
         created_at: now,
+        email_settings: Default::default(),
     };
     app.store
         .create_user(
@@ -130,6 +131,7 @@ fn post(
         tag_ids,
         created_at: Timestamp::now(),
         edited_at: None,
+        conversation: Default::default(),
     }
 }
 

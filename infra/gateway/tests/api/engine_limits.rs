@@ -117,6 +117,7 @@ fn post_by(author: &UserId, n: usize) -> PostRecord {
         tag_ids: vec![],
         created_at: Timestamp::now(),
         edited_at: None,
+        conversation: Default::default(),
     }
 }
 

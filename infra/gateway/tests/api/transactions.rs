@@ -82,6 +82,7 @@ impl SignUp {
             email: Email::parse(&format!("tx-{suffix}@example.com")).unwrap(),
             credentials: 0,
             created_at: Timestamp::now(),
+            email_settings: Default::default(),
         };
         SignUp::for_user(store, user).await
     }
@@ -149,6 +150,7 @@ fn nobody() -> UserRecord {
         email: Email::parse(&format!("nobody-{}@example.com", unique())).unwrap(),
         credentials: 0,
         created_at: Timestamp::now(),
+        email_settings: Default::default(),
     }
 }
 

@@ -1,0 +1,322 @@
+//! The conversation under a post: its comments and reactions. Whoever may
+//! see the post (the rule, evaluated now) may read and join it; to anyone
+//! else the post, and everything under it, does not exist.
+
+use super::Listing;
+use crate::domain::Timestamp;
+use crate::domain::conversation::{NotificationKey, ReactionKind, comment_content};
+use crate::domain::ids::{CommentId, PostId, UserId};
+use crate::domain::social::{Pager, can_see};
+use crate::service::notifications;
+use crate::store::{
+    CommentRecord, ConversationError, Edge, EdgeOf, PostRecord, ReactionRecord, UserRecord,
+};
+use crate::{ApiError, App};
+
+/// How often a reaction is read and written again when another call of the
+/// same person's changed it in between.
+const REACTION_ATTEMPTS: usize = 3;
+
+/// Whether `me` may see `post`, given the author's edge to them.
+fn may_see(me: &UserId, post: &PostRecord, edge: Option<&Edge>) -> bool {
+    let edge_tags = edge.map(|e| e.tag_ids.as_slice());
+    can_see(me, &post.author_id, post.audience, &post.tag_ids, edge_tags)
+}
+
+/// The author's edge to `me`, when the rule needs it (1 GetItem, or none
+/// for one's own and for private posts).
+async fn edge_for(app: &App, me: &UserId, post: &PostRecord) -> Result<Option<Edge>, ApiError> {
+    if post.author_id == *me || post.audience == crate::domain::social::Audience::Private {
+        return Ok(None);
+    }
+    Ok(app
+        .store
+        .edge(EdgeOf {
+            owner: &post.author_id,
+            other: me,
+        })
+        .await?)
+}
+
+/// A page of a post's comments, oldest first, if the caller may see the
+/// post. 2 requests a page: the first is 1 Query returning the post with its
+/// first comments, then the author's edge to the caller (1 GetItem); a later
+/// page's cursor names the author, so the post with that edge (1
+/// BatchGetItem) and the comments (1 Query) are read at once.
+pub async fn comments(
+    app: &App,
+    me: &UserId,
+    post_id: &PostId,
+    limit: Option<usize>,
+    cursor: Option<&str>,
+) -> Result<(PostRecord, Listing<CommentRecord>), ApiError> {
+    let list = format!("comments:{post_id}");
+    let pager = Pager::open(app.keys.cursor_key(), me, list, limit, cursor)?;
+    // A later page's position is `<post author> <last comment read>`.
+    let after = pager.start.as_deref().and_then(|position| {
+        let (author, comment) = position.split_once(' ')?;
+        Some((
+            UserId::from_stored(author.to_owned()),
+            CommentId::from_stored(comment.to_owned()),
+        ))
+    });
+    let (post, thread) = match &after {
+        None => {
+            let thread = app.store.thread(post_id, None, pager.limit).await?;
+            let post = thread.post.clone().ok_or_else(ApiError::post_not_found)?;
+            let edge = edge_for(app, me, &post).await?;
+            if !may_see(me, &post, edge.as_ref()) {
+                return Err(ApiError::post_not_found());
+            }
+            (post, thread)
+        }
+        Some((author, comment)) => {
+            let (found, thread) = tokio::join!(
+                app.store.post_and_edge(post_id, author, me),
+                app.store.thread(post_id, Some(comment), pager.limit),
+            );
+            let (post, edge) = found?;
+            let post = post.ok_or_else(ApiError::post_not_found)?;
+            if !may_see(me, &post, edge.as_ref()) {
+                return Err(ApiError::post_not_found());
+            }
+            (post, thread?)
+        }
+    };
+    let next = thread.next.map(|last| format!("{} {last}", post.author_id));
+    Ok((
+        post,
+        Listing {
+            items: thread.comments,
+            next_cursor: pager.next_cursor(next.as_deref()),
+        },
+    ))
+}
+
+/// A post the caller may see, with their profile: what commenting and
+/// reacting need (1 GetItem of the post beside 1 of the profile, then the
+/// author's edge: 2 round trips).
+async fn joinable(
+    app: &App,
+    me: &UserId,
+    post_id: &PostId,
+) -> Result<(PostRecord, UserRecord), ApiError> {
+    let (post, profile) = tokio::join!(app.store.post(post_id), app.store.user(me));
+    let post = post?.ok_or_else(ApiError::post_not_found)?;
+    let profile = profile?.ok_or_else(ApiError::unauthenticated)?;
+    let edge = edge_for(app, me, &post).await?;
+    if !may_see(me, &post, edge.as_ref()) {
+        return Err(ApiError::post_not_found());
+    }
+    Ok((post, profile))
+}
+
+/// Comments on a post the caller may see: 1 GetItem of the post beside 1 of
+/// their profile, 1 GetItem of the author's edge, 1 TransactWriteItems (the
+/// comment and the post's counter), then the notifications (the post's
+/// author and everyone else who commented: BatchWriteItem per 25, one for a
+/// thread of up to 24 other commenters).
+pub async fn add_comment(
+    app: &App,
+    me: &UserId,
+    post_id: &PostId,
+    content: &str,
+) -> Result<CommentRecord, ApiError> {
+    let content = comment_content(content)?;
+    let (post, profile) = joinable(app, me, post_id).await?;
+    let comment = CommentRecord {
+        id: CommentId::new(),
+        post_id: post.id.clone(),
+        author_id: profile.id.clone(),
+        author_username: profile.username.clone(),
+        post_author_id: post.author_id.clone(),
+        content,
+        created_at: Timestamp::now(),
+        edited_at: None,
+    };
+    // The post must still exist when the comment commits: a comment racing
+    // the post's deletion either fails here (404) or commits first and is
+    // then found and removed with the post.
+    app.store.add_comment(&comment).await?;
+    notifications::commented(app, &post, &comment).await;
+    Ok(comment)
+}
+
+/// Edits one's own comment under a post one may see (the post's and the
+/// edge's reads, then 1 conditional UpdateItem).
+pub async fn edit_comment(
+    app: &App,
+    me: &UserId,
+    post_id: &PostId,
+    comment_id: &CommentId,
+    content: &str,
+) -> Result<CommentRecord, ApiError> {
+    let content = comment_content(content)?;
+    visible(app, me, post_id).await?;
+    app.store
+        .edit_comment(me, post_id, comment_id, &content, Timestamp::now())
+        .await?
+        .ok_or_else(ApiError::comment_not_found)
+}
+
+/// Deletes a comment the caller wrote, or any comment under their own post
+/// (the post's and the edge's reads, then 1 TransactWriteItems whose
+/// condition is who may delete it).
+pub async fn delete_comment(
+    app: &App,
+    me: &UserId,
+    post_id: &PostId,
+    comment_id: &CommentId,
+) -> Result<(), ApiError> {
+    visible(app, me, post_id).await?;
+    match app.store.delete_comment(me, post_id, comment_id).await {
+        Ok(()) => Ok(()),
+        Err(ConversationError::PostGone) => Err(ApiError::post_not_found()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A post, if the caller may see it now (1 GetItem, 1 more for the edge).
+async fn visible(app: &App, me: &UserId, post_id: &PostId) -> Result<PostRecord, ApiError> {
+    let post = app
+        .store
+        .post(post_id)
+        .await?
+        .ok_or_else(ApiError::post_not_found)?;
+    let edge = edge_for(app, me, &post).await?;
+    match may_see(me, &post, edge.as_ref()) {
+        true => Ok(post),
+        false => Err(ApiError::post_not_found()),
+    }
+}
+
+/// The reaction counts of a post as the caller sees them: all kinds' counts,
+/// and their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reactions {
+    /// Per kind, none at zero.
+    pub counts: Vec<(ReactionKind, i64)>,
+    /// The caller's own.
+    pub mine: Option<ReactionKind>,
+}
+
+impl Reactions {
+    fn after(post: &PostRecord, before: Option<ReactionKind>, now: Option<ReactionKind>) -> Self {
+        let mut counts = post.conversation.reactions.clone();
+        let mut moved =
+            |kind: ReactionKind, by: i64| match counts.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, count)) => *count += by,
+                None => counts.push((kind, by)),
+            };
+        if let Some(kind) = before {
+            moved(kind, -1);
+        }
+        if let Some(kind) = now {
+            moved(kind, 1);
+        }
+        counts.retain(|(_, count)| *count > 0);
+        counts.sort_by_key(|(kind, _)| ReactionKind::ALL.iter().position(|k| k == kind));
+        Self { counts, mine: now }
+    }
+}
+
+/// Sets the caller's reaction to a post they may see, replacing the one
+/// they had: the post, their profile and their reaction at once (3
+/// GetItem), the author's edge, then 1 TransactWriteItems, then the
+/// author's notification (1 BatchWriteItem). Two calls at once leave one
+/// reaction: each is conditioned on what it read, and the loser reads again.
+pub async fn react(
+    app: &App,
+    me: &UserId,
+    post_id: &PostId,
+    kind: ReactionKind,
+) -> Result<Reactions, ApiError> {
+    for _ in 0..REACTION_ATTEMPTS {
+        let (joined, before) =
+            tokio::join!(joinable(app, me, post_id), app.store.reaction(post_id, me));
+        let (post, profile) = joined?;
+        let before = before?.map(|r| r.kind);
+        if before == Some(kind) {
+            return Ok(Reactions::after(&post, None, None).with_mine(kind));
+        }
+        let reaction = ReactionRecord {
+            user_id: profile.id.clone(),
+            username: profile.username.clone(),
+            kind,
+            created_at: Timestamp::now(),
+        };
+        match app.store.set_reaction(post_id, &reaction, before).await {
+            Ok(()) => {
+                notifications::reacted(app, &post, &profile).await;
+                return Ok(Reactions::after(&post, before, Some(kind)));
+            }
+            Err(ConversationError::ReactionChanged) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(ConversationError::ReactionChanged.into())
+}
+
+impl Reactions {
+    fn with_mine(mut self, kind: ReactionKind) -> Self {
+        self.mine = Some(kind);
+        self
+    }
+}
+
+/// Removes the caller's reaction, if they had one, from a post they may see
+/// (the post and their reaction at once, the edge, then 1
+/// TransactWriteItems).
+pub async fn unreact(app: &App, me: &UserId, post_id: &PostId) -> Result<Reactions, ApiError> {
+    for _ in 0..REACTION_ATTEMPTS {
+        let (post, before) =
+            tokio::join!(visible(app, me, post_id), app.store.reaction(post_id, me));
+        let post = post?;
+        let Some(before) = before?.map(|r| r.kind) else {
+            return Ok(Reactions::after(&post, None, None));
+        };
+        match app.store.remove_reaction(post_id, me, before).await {
+            Ok(()) => return Ok(Reactions::after(&post, Some(before), None)),
+            Err(ConversationError::ReactionChanged) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(ConversationError::ReactionChanged.into())
+}
+
+/// Who reacted to a post the caller may see, a page at a time (the post
+/// and the first page at once, then the edge: 3 requests, 2 deep).
+pub async fn reactions(
+    app: &App,
+    me: &UserId,
+    post_id: &PostId,
+    limit: Option<usize>,
+    cursor: Option<&str>,
+) -> Result<Listing<ReactionRecord>, ApiError> {
+    let list = format!("reactions:{post_id}");
+    let pager = Pager::open(app.keys.cursor_key(), me, list, limit, cursor)?;
+    let (post, page) = tokio::join!(
+        visible(app, me, post_id),
+        app.store
+            .reactions(post_id, pager.start.as_deref(), pager.limit)
+    );
+    post?;
+    let page = page?;
+    Ok(Listing {
+        next_cursor: pager.next_cursor(page.next.as_deref()),
+        items: page.items,
+    })
+}
+
+/// The notification key of a comment for one of the people it notifies.
+pub(crate) fn comment_notice(
+    post: &PostRecord,
+    comment: &CommentRecord,
+    to: &UserId,
+) -> NotificationKey {
+    if *to == post.author_id {
+        NotificationKey::Comment(comment.id.clone())
+    } else {
+        NotificationKey::Thread(comment.id.clone())
+    }
+}
