@@ -4,8 +4,10 @@
 //! invoking the owning function's router in-process with an HTTP API
 //! payload-2.0 event (deserialised by `lambda_http` exactly as in Lambda),
 //! applies the template's route throttling, and serves the built SPA with the
-//! security headers and client-route fallback CloudFront gives it in AWS.
+//! security headers, client-route fallback and compression CloudFront gives
+//! it in AWS.
 
+pub mod compression;
 pub mod spa;
 pub mod template;
 pub mod throttle;
@@ -77,7 +79,10 @@ pub fn build(
         buckets: Buckets::default(),
         spa_dir,
     });
-    Ok(Router::new().fallback(handle).with_state(gateway))
+    Ok(Router::new()
+        .fallback(handle)
+        .with_state(gateway)
+        .layer(compression::layer()))
 }
 
 async fn handle(
