@@ -106,8 +106,7 @@ export function NotificationsPage() {
           {list.items.map((n) => (
             <li key={n.id} className={n.read ? 'notification' : 'notification notification--unread'}>
               <Link to={notificationLink(n)} className="notification__link" onClick={() => opened(n)}>
-                {n.read ? null : <span className="visually-hidden">Unread: </span>}
-                {notificationText(n)}
+                {n.read ? null : <span className="visually-hidden">Unread:</span>} {notificationText(n)}
               </Link>
               <span className="post__meta">
                 <RelativeTime value={n.created_at} now={now} />

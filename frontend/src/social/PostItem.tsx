@@ -42,12 +42,11 @@ export function PostItem({
 }: PostItemProps) {
   const api = useSocialApi();
   const now = useNowMinute();
-  // At most one editor at a time; closing it hands focus back to the button that opened it.
+  // At most one editor at a time.
   const [panel, setPanel] = useState<'text' | 'audience' | null>(null);
   const [showAudience, setShowAudience] = useState(false);
   const [open, setOpen] = useState(threadOpen);
-  const opener = useRef<HTMLButtonElement | null>(null);
-  const wasOpen = useRef(false);
+  const lastPanel = useRef<'text' | 'audience' | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   const audienceButton = useRef<HTMLButtonElement>(null);
   const headingId = useId();
@@ -56,14 +55,12 @@ export function PostItem({
   const own = post.author.id === viewerId;
 
   useEffect(() => {
-    if (panel === null && wasOpen.current) opener.current?.focus();
-    wasOpen.current = panel !== null;
+    // The buttons come back when the editor closes: focus the one that opened it.
+    if (panel === null && lastPanel.current !== null) {
+      (lastPanel.current === 'text' ? editButton : audienceButton).current?.focus();
+    }
+    lastPanel.current = panel;
   }, [panel]);
-
-  function openPanel(which: 'text' | 'audience', button: HTMLButtonElement | null) {
-    opener.current = button;
-    setPanel(which);
-  }
 
   const author = `@${post.author.username}`;
   const saved = (updated: Post) => {
@@ -104,10 +101,10 @@ export function PostItem({
 
       {own && panel === null ? (
         <div className="post__actions">
-          <Button ref={editButton} variant="quiet" small onClick={() => openPanel('text', editButton.current)} aria-label="Edit post">
+          <Button ref={editButton} variant="quiet" small onClick={() => setPanel('text')} aria-label="Edit post">
             Edit
           </Button>
-          <Button ref={audienceButton} variant="quiet" small onClick={() => openPanel('audience', audienceButton.current)}>
+          <Button ref={audienceButton} variant="quiet" small onClick={() => setPanel('audience')}>
             Change audience
           </Button>
           <Button
