@@ -45,6 +45,8 @@ pub fn test_config() -> Config {
     // A test person makes far more calls a minute than a person would (the
     // per-client limit has its own tests, at its default).
     config.rate_limits.calls_per_client.max = 100_000;
+    // Notice emails carry links, so they are sent only with an address.
+    config.site_url = Some("http://localhost:3000".into());
     config
 }
 

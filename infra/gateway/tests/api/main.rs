@@ -9,6 +9,7 @@ mod client_limit;
 mod concurrency;
 mod connections;
 mod contract;
+mod conversation;
 mod engine_limits;
 mod faults;
 mod feed;
