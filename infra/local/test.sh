@@ -157,7 +157,7 @@ sam_env() {
     SAM_CLI_TELEMETRY=0 SAM_CLI_CONTEXT=ci "$@"
 }
 
-# A real local gateway on the test stack (the e2e and schemathesis steps).
+# A real local gateway on the test stack (the e2e, lighthouse and schemathesis steps).
 # Limits per IP and per client are raised: every caller comes from
 # 127.0.0.1 here, unlike in the Rust tests. Sets GATEWAY_PID.
 start_gateway() { # start_gateway PORT LOG [VAR=value ...]
@@ -228,6 +228,22 @@ run_schemathesis() {
   return $rc
 }
 
+# Lighthouse (infra/local/lighthouse.sh) on the built SPA, served by a real
+# local gateway on the test stack as CloudFront serves it (compressed).
+run_lighthouse() {
+  if [[ ! -f frontend/package.json ]]; then echo "no frontend"; return 0; fi
+  # The build of this tree, even when the e2e step's build failed.
+  npm --prefix frontend run build >/dev/null || return 1
+  local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway-lighthouse.log" rc
+  start_gateway "$port" "$log" SPA_DIR="$ROOT/frontend/dist" || return 1
+  GATEWAY_URL="http://127.0.0.1:$port" SES_STORE_URL="http://127.0.0.1:$SES_PORT" \
+    REPORT_DIR="$STACK_DIR/lighthouse" bash "$ROOT/infra/local/lighthouse.sh"
+  rc=$?
+  stop_gateway
+  [[ $rc -eq 0 ]] || echo "gateway log: $log; reports: $STACK_DIR/lighthouse" >&2
+  return $rc
+}
+
 # The browser tests need Debian's chromium (never a downloaded browser): say
 # so now rather than after the Rust steps.
 if [[ -f frontend/package.json ]] && ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" >/dev/null 2>&1; then
@@ -247,6 +263,7 @@ rm -rf "$STACK_DIR" "$ROOT/.local/test-$CROSS_ENGINE"
 if stack start; then
   step cargo-test test_env cargo test --workspace --no-fail-fast
   step e2e run_e2e
+  step lighthouse run_lighthouse
   step schemathesis run_schemathesis
   stack stop >/dev/null 2>&1 || true
 else
