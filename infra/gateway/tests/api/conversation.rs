@@ -68,6 +68,28 @@ async fn notices(person: &Person) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every item left in a post's partition (the post, its comments and reactions).
+async fn partition_items(
+    stack: &Stack,
+    post: &str,
+) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+    dynamodb()
+        .await
+        .query()
+        .table_name(stack.app.store.table())
+        .key_condition_expression("PK = :pk")
+        .expression_attribute_values(
+            ":pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("POST#{post}")),
+        )
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap_or_default()
+}
+
 async fn unread(person: &Person) -> u64 {
     let reply = person.get("/api/notifications/unread").await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
@@ -674,20 +696,8 @@ async fn notifications_disappear_with_their_source_and_can_be_marked_read() {
         notices(&ann).await
     );
     // Its comments and reactions are gone from the table too.
-    let left = dynamodb()
-        .await
-        .query()
-        .table_name(stack.app.store.table())
-        .key_condition_expression("PK = :pk")
-        .expression_attribute_values(
-            ":pk",
-            aws_sdk_dynamodb::types::AttributeValue::S(format!("POST#{post}")),
-        )
-        .consistent_read(true)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(left.count, 0, "{:?}", left.items);
+    let left = partition_items(&stack, &post).await;
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[tokio::test]
@@ -779,21 +789,31 @@ async fn a_comment_racing_the_posts_deletion_leaves_no_orphan_and_no_notificatio
             "{:?}",
             commented.body
         );
-        let left = dynamodb()
-            .await
-            .query()
-            .table_name(stack.app.store.table())
-            .key_condition_expression("PK = :pk")
-            .expression_attribute_values(
-                ":pk",
-                aws_sdk_dynamodb::types::AttributeValue::S(format!("POST#{post}")),
-            )
-            .consistent_read(true)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(left.count, 0, "round {round}: {:?}", left.items);
+        let left = partition_items(&stack, &post).await;
+        assert!(left.is_empty(), "round {round}: {left:?}");
     }
+    // The interleaving a race may or may not hit, made certain: a comment
+    // whose post was deleted after it was read cannot commit.
+    let post = write(&ann, "Gone soon", "connections", &[]).await;
+    let path = format!("/api/posts/{post}");
+    assert_eq!(delete(&ann, &path).await.status, StatusCode::NO_CONTENT);
+    let late = shared::store::CommentRecord {
+        id: shared::domain::ids::CommentId::new(),
+        post_id: shared::domain::ids::PostId::parse(&post).unwrap(),
+        author_id: bob.user_id(),
+        author_username: shared::domain::account::Username::from_stored(bob.username.clone()),
+        post_author_id: ann.user_id(),
+        content: "Too late".into(),
+        created_at: shared::domain::Timestamp::now(),
+        edited_at: None,
+    };
+    let result = stack.app.store.add_comment(&late).await;
+    assert!(
+        matches!(result, Err(shared::store::ConversationError::PostGone)),
+        "{result:?}"
+    );
+    let left = partition_items(&stack, &post).await;
+    assert!(left.is_empty(), "{left:?}");
     assert!(
         !notices(&ann)
             .await
