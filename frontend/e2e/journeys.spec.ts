@@ -2,16 +2,33 @@
  * The issue-4 journeys, end to end through the real stack: two people sign up
  * through the UI, find each other, connect, tag, post to each audience and
  * each sees exactly what they should; edit, delete, untag and disconnect
- * change what the other sees; sign out and sign out everywhere. Every screen
- * is captured at phone and desktop width and audited with axe.
+ * change what the other sees; they comment and react under a post and hear of
+ * it in their notifications, while a third person the post no longer reaches
+ * sees none of it; sign out and sign out everywhere. Every screen is captured
+ * at phone and desktop width and audited with axe.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { captureScreen, go, newPerson, signIn, signUp, type Person } from './support/app';
+import {
+  DESKTOP,
+  PHONE,
+  captureScreen,
+  expectAccessible,
+  expectNoSidewaysScroll,
+  go,
+  navigation,
+  newPerson,
+  signIn,
+  signUp,
+  type Person,
+} from './support/app';
 
 test.describe.configure({ mode: 'serial' });
 
 let ann: Person;
 let ben: Person;
+let cal: Person;
+/** Ann's dinner post, for opening it at its own address. */
+let postId: string;
 
 const TEXT = {
   everyone: 'Ann to all her connections',
@@ -20,6 +37,9 @@ const TEXT = {
   private: 'Ann, a note to herself',
   edited: 'Ann to all her connections (edited)',
   later: 'Ann, a little later',
+  dinner: 'Ann asks: dinner on Friday?',
+  benReply: 'Count me in',
+  annReply: 'Lovely, see you at 7',
 };
 
 /** The post texts a person's feed shows now (loaded afresh). */
@@ -38,14 +58,30 @@ async function compose(page: Page, content: string, audience: 'All my connection
   return form;
 }
 
+/** The notifications a person has now (loaded afresh), as their words. */
+async function notificationTexts(page: Page): Promise<string[]> {
+  await page.goto('/notifications');
+  await expect(page.getByRole('heading', { level: 1, name: 'Notifications' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Loading notifications…' })).toHaveCount(0);
+  const texts = await page.locator('.notification__link').allTextContents();
+  return texts.map((t) => t.replace(/^Unread:\s*/, '').trim());
+}
+
+/** One post on screen, by its text (comments are articles too, but never hold the post's text). */
+function postCard(page: Page, text: string) {
+  return page.locator('article.post').filter({ has: page.locator('.post__text', { hasText: text }) }).first();
+}
+
 test.beforeAll(async ({ browser }) => {
   ann = await newPerson(browser, 'ann');
   ben = await newPerson(browser, 'ben');
+  cal = await newPerson(browser, 'cal');
 });
 
 test.afterAll(async () => {
   await ann?.context.close();
   await ben?.context.close();
+  await cal?.context.close();
 });
 
 test('two people sign up through the UI with codes from the mailbox', async () => {
@@ -183,6 +219,142 @@ test('edit, delete and untag change what Ben sees on his next read', async () =>
   await ann.page.getByLabel(`Add a tag to @${ben.username}`).selectOption({ label: 'Work' });
   await expect(ann.page.getByRole('button', { name: `Remove tag Work from @${ben.username}` })).toBeVisible();
   expect(await feedTexts(ben.page)).toEqual([TEXT.work, TEXT.edited]);
+});
+
+test('a third person connects with Ann, and each hears of it', async () => {
+  await signUp(cal);
+  await go(cal.page, 'People');
+  await cal.page.getByRole('textbox', { name: 'Username', exact: true }).fill(ann.username);
+  await cal.page.getByRole('button', { name: 'Search' }).click();
+  await cal.page.getByRole('button', { name: 'Connect' }).click();
+  await expect(cal.page.getByText(`Waiting for @${ann.username} to accept.`)).toBeVisible();
+
+  await expect.poll(() => notificationTexts(ann.page)).toContain(`@${cal.username} wants to connect with you`);
+  await ann.page.goto('/requests');
+  await ann.page.getByRole('button', { name: `Accept @${cal.username}` }).click();
+  await expect(ann.page.getByText(`You and @${cal.username} are now connected.`)).toBeVisible();
+  await expect.poll(() => notificationTexts(cal.page)).toEqual([`@${ann.username} accepted your request`]);
+});
+
+test('two people comment and react under a post, and see each other’s reactions and notifications', async () => {
+  await go(ann.page, 'Feed');
+  await compose(ann.page, TEXT.dinner, 'All my connections');
+  await ann.page.getByRole('form', { name: 'Write a post' }).getByRole('button', { name: 'Post' }).click();
+  const mine = postCard(ann.page, TEXT.dinner);
+  await mine.getByRole('button', { name: 'Who can see this' }).click();
+  await expect(mine.getByText('2 people can see this post now:')).toBeVisible();
+  const audience = mine.getByRole('list', { name: 'Who can see this' });
+  await expect(audience.getByRole('link')).toHaveCount(2);
+  await expect(audience).toContainText(`@${ben.username}`);
+  await expect(audience).toContainText(`@${cal.username}`);
+
+  // Ben reacts and comments from his feed.
+  await feedTexts(ben.page);
+  const his = postCard(ben.page, TEXT.dinner);
+  await his.getByRole('button', { name: 'heart' }).click();
+  await expect(his.getByRole('button', { name: 'heart, 1' })).toHaveAttribute('aria-pressed', 'true');
+  await his.getByRole('button', { name: '0 comments' }).click();
+  await his.getByRole('textbox', { name: 'Write a comment' }).fill(TEXT.benReply);
+  await his.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(his.locator('.comment .post__text')).toHaveText([TEXT.benReply]);
+  await expect(his.getByRole('button', { name: '1 comment' })).toBeVisible();
+  await captureScreen(ben.page, 'post-thread');
+
+  // Ann hears of both, with the unread count on every screen.
+  await expect
+    .poll(() => notificationTexts(ann.page))
+    .toEqual(expect.arrayContaining([`@${ben.username} commented on your post`, `@${ben.username} reacted to your post`]));
+  await expect(navigation(ann.page).getByRole('link', { name: /^Notifications, \d+ unread$/ })).toBeVisible();
+  await captureScreen(ann.page, 'notifications');
+
+  // On a phone: the tab bar carries the badge, and "More" opens the rest.
+  await ann.page.setViewportSize(PHONE);
+  const tabs = navigation(ann.page, PHONE);
+  await expect(tabs.getByRole('link', { name: /^Notifications, \d+ unread$/ })).toBeVisible();
+  await tabs.getByRole('button', { name: 'More' }).click();
+  await expect(tabs.getByRole('link', { name: 'Connections' })).toBeVisible();
+  await expectAccessible(ann.page, 'tab bar with More open (phone)');
+  await expectNoSidewaysScroll(ann.page, 'tab bar with More open');
+  await ann.page.keyboard.press('Escape');
+  await expect(tabs.getByRole('link', { name: 'Connections' })).toHaveCount(0);
+  await ann.page.setViewportSize(DESKTOP);
+
+  // Opening the notification leads to the post with its thread, and marks it read.
+  const note = ann.page.getByRole('link', { name: `Unread: @${ben.username} commented on your post` });
+  await note.click();
+  await expect(ann.page).toHaveURL(/\/posts\/[^/]+$/);
+  const onPage = postCard(ann.page, TEXT.dinner);
+  await expect(onPage.locator('.comment .post__text')).toHaveText([TEXT.benReply]);
+  await expect(onPage.getByRole('button', { name: 'heart, 1' })).toHaveAttribute('aria-pressed', 'false');
+  await onPage.getByRole('button', { name: 'Who reacted' }).click();
+  await expect(onPage.getByRole('list', { name: 'Who reacted' })).toContainText(`@${ben.username}`);
+  await onPage.getByRole('button', { name: 'thanks' }).click();
+  await expect(onPage.getByRole('button', { name: 'thanks, 1' })).toHaveAttribute('aria-pressed', 'true');
+  await onPage.getByRole('textbox', { name: 'Write a comment' }).fill(TEXT.annReply);
+  await onPage.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(onPage.locator('.comment .post__text')).toHaveText([TEXT.benReply, TEXT.annReply]);
+  await captureScreen(ann.page, 'post-page');
+  postId = new URL(ann.page.url()).pathname.split('/').pop()!;
+  expect(await notificationTexts(ann.page)).toContain(`@${ben.username} commented on your post`);
+  await expect(ann.page.getByRole('link', { name: `Unread: @${ben.username} commented on your post` })).toHaveCount(0);
+
+  // Ben hears of Ann's reply and sees her reaction beside his.
+  await expect.poll(() => notificationTexts(ben.page)).toContain(`@${ann.username} also commented on a post you commented on`);
+  await ben.page.getByRole('link', { name: `Unread: @${ann.username} also commented on a post you commented on` }).click();
+  const there = postCard(ben.page, TEXT.dinner);
+  await expect(there.locator('.comment .post__text')).toHaveText([TEXT.benReply, TEXT.annReply]);
+  await expect(there.getByRole('button', { name: 'heart, 1' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(there.getByRole('button', { name: 'thanks, 1' })).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('a third person the post no longer reaches sees none of it', async () => {
+  // Cal could see it while it went to all of Ann's connections.
+  expect(await feedTexts(cal.page)).toContain(TEXT.dinner);
+
+  await go(ann.page, 'My posts');
+  const mine = postCard(ann.page, TEXT.dinner);
+  await mine.getByRole('button', { name: 'Change audience' }).click();
+  const form = mine.getByRole('form', { name: 'Change who can see this post' });
+  await form.getByRole('radio', { name: 'People with chosen tags' }).check();
+  await form.getByRole('checkbox', { name: 'Work' }).check();
+  await expect(form.locator('.audience__summary')).toHaveText('Visible to 1 person tagged Work.');
+  await captureScreen(ann.page, 'post-audience');
+  await form.getByRole('button', { name: 'Save audience' }).click();
+  await expect(mine.locator('.badge')).toHaveText(/Tagged Work/);
+  await mine.getByRole('button', { name: 'Who can see this' }).click();
+  await expect(mine.getByText('1 person can see this post now:')).toBeVisible();
+  await expect(mine.getByRole('list', { name: 'Who can see this' }).getByRole('link')).toHaveText([`@${ben.username}`]);
+
+  // Cal: not in his feed, not at its address, not in his notifications.
+  expect(await feedTexts(cal.page)).not.toContain(TEXT.dinner);
+  await cal.page.goto(`/posts/${postId}`);
+  await expect(cal.page.getByText('it was deleted, or it is no longer shared with you')).toBeVisible();
+  await expect(cal.page.getByText(TEXT.benReply)).toHaveCount(0);
+  expect(await notificationTexts(cal.page)).toEqual([`@${ann.username} accepted your request`]);
+  await expect(cal.page.locator('.notification__link[href^="/posts/"]')).toHaveCount(0);
+});
+
+test('a notification goes when what it was about goes', async () => {
+  await ben.page.goto(`/posts/${postId}`);
+  const his = postCard(ben.page, TEXT.dinner);
+  await his.getByRole('button', { name: `Delete comment by @${ben.username}` }).click();
+  await his.getByRole('group', { name: /Delete this comment\?/ }).getByRole('button', { name: 'Delete comment' }).click();
+  await expect(his.locator('.comment .post__text')).toHaveText([TEXT.annReply]);
+  await expect(his.getByRole('button', { name: '1 comment' })).toBeVisible();
+
+  await expect.poll(() => notificationTexts(ann.page)).not.toContain(`@${ben.username} commented on your post`);
+  expect(await notificationTexts(ann.page)).toContain(`@${ben.username} reacted to your post`);
+
+  // Ben takes his reaction back: Ann's post shows only her own.
+  await ben.page.goto(`/posts/${postId}`);
+  await postCard(ben.page, TEXT.dinner).getByRole('button', { name: 'heart, 1' }).click();
+  await expect(postCard(ben.page, TEXT.dinner).getByRole('button', { name: 'heart', exact: true })).toHaveAttribute('aria-pressed', 'false');
+
+  // Cal's part ends here: Ann disconnects, which leaves her with Ben alone.
+  await go(ann.page, 'Connections');
+  await ann.page.getByRole('button', { name: `Disconnect from @${cal.username}` }).click();
+  await ann.page.getByRole('group', { name: new RegExp(`Disconnect from @${cal.username}\\?`) }).getByRole('button', { name: 'Yes, disconnect' }).click();
+  await expect(ann.page.getByLabel('1 of 100 connections')).toHaveText('1 / 100');
 });
 
 test('disconnecting ends what either sees of the other', async () => {

@@ -75,9 +75,24 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
 export const PHONE = { width: 360, height: 780 };
 export const DESKTOP = { width: 1280, height: 900 };
 
+/** Nothing wider than the window: a phone never scrolls sideways. */
+export async function expectNoSidewaysScroll(page: Page, screen: string): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${screen} is ${overflow} px wider than the window`).toBeLessThanOrEqual(0);
+}
+
+/** The navigation shown at the current width: the top bar, or the phone's tab bar. */
+export function navigation(page: Page, size: { width: number } = page.viewportSize() ?? DESKTOP) {
+  return page.getByRole('navigation', { name: size.width <= PHONE_MAX ? 'Tab bar' : 'Main' });
+}
+
+/** The widest screen that gets the tab bar (styles/navigation.css: 48rem). */
+const PHONE_MAX = 768;
+
 /**
  * Screenshots of the current screen at phone and desktop width (test
- * artifacts under e2e/test-results/screens/), each audited with axe.
+ * artifacts under e2e/test-results/screens/), each audited with axe; the
+ * phone's must not scroll sideways.
  */
 export async function captureScreen(page: Page, name: string): Promise<void> {
   const original = page.viewportSize() ?? DESKTOP;
@@ -86,6 +101,7 @@ export async function captureScreen(page: Page, name: string): Promise<void> {
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: `${SCREENS_DIR}${name}-${label}.png`, fullPage: true });
     await expectAccessible(page, `${name} (${label})`);
+    if (label === 'phone') await expectNoSidewaysScroll(page, name);
   }
   await page.setViewportSize(original);
 }
