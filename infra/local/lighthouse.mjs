@@ -53,10 +53,10 @@ async function audit(page, name, url) {
   for (const { id, min, score } of failed) {
     console.log(`  ${id} ${score} < ${min}; the audits that cost it:`);
     for (const ref of lhr.categories[id].auditRefs) {
-      const audit = lhr.audits[ref.id];
-      if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
-        const value = audit.displayValue ? ` (${audit.displayValue})` : '';
-        console.log(`    - ${audit.id}: ${audit.title}${value}, score ${Math.round(audit.score * 100)}`);
+      const found = lhr.audits[ref.id];
+      if (ref.weight > 0 && found.score !== null && found.score < 1) {
+        const value = found.displayValue ? ` (${found.displayValue})` : '';
+        console.log(`    - ${found.id}: ${found.title}${value}, score ${Math.round(found.score * 100)}`);
       }
     }
   }
