@@ -14,7 +14,7 @@ use shared::service::notifications;
 use shared::{ApiError, App};
 
 /// The caller's notifications, newest first, as they may see them now, with
-/// the unread count (4 DynamoDB requests, 2 deep).
+/// the unread count (3 DynamoDB requests, 2 deep).
 #[utoipa::path(get, path = "/api/notifications", tag = "notifications", params(PageParams),
     security(("bearer" = [])),
     responses((status = 200, body = NotificationPage), (status = 400, body = ErrorBody)))]
