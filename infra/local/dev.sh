@@ -141,6 +141,7 @@ local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
   TABLE_NAME="$TABLE_NAME" \
   APP_SECRET="$APP_SECRET" \
   SENDER_EMAIL="${SENDER_EMAIL:-no-reply@intentional.local}" \
+  SITE_URL="${SITE_URL:-http://127.0.0.1:$GATEWAY_PORT}" \
   GATEWAY_PORT="$GATEWAY_PORT" \
   TEMPLATE="$ROOT/template.yaml" \
   SPA_DIR="$ROOT/frontend/dist" \

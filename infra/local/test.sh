@@ -175,7 +175,7 @@ start_gateway() { # start_gateway PORT LOG [VAR=value ...]
   # stops it (backgrounding test_env would leave the gateway as its child).
   local_aws_env "$DYNAMODB_PORT" "$SES_PORT"
   (exec "${LOCAL_AWS[@]}" "${APP_ENV[@]}" \
-    GATEWAY_PORT="$port" \
+    GATEWAY_PORT="$port" SITE_URL="http://127.0.0.1:$port" \
     RATE_LIMIT_REGISTER_IP=1000/3600 RATE_LIMIT_OTP_IP=1000/3600 RATE_LIMIT_LOGIN_IP=1000/60 RATE_LIMIT_WRONG_CODES_IP=1000/3600 RATE_LIMIT_CLIENT=100000/60 \
     "$@" target/debug/local-gateway) >"$log" 2>&1 &
   GATEWAY_PID=$!
