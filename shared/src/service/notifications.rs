@@ -85,7 +85,8 @@ fn shown(
         }),
         NotificationKey::Reactions(post_id) => post.is_some_and(|p| {
             let total: i64 = p.conversation.reactions.iter().map(|(_, n)| n).sum();
-            others = (total - 1).max(0);
+            let own = sources.reactions.contains(&(post_id.clone(), me.clone()));
+            others = (total - 1 - i64::from(own)).max(0);
             p.author_id == *me
                 && sources
                     .reactions

@@ -253,6 +253,8 @@ impl Store {
                 }
                 NotificationKey::Reactions(post) => {
                     wanted.push(key(keys::post(post), keys::reaction(&record.actor_id)));
+                    // The author's own reaction is not one of the "others".
+                    wanted.push(key(keys::post(post), keys::reaction(me)));
                 }
             }
             if let Some(post) = &record.post_id {

@@ -626,6 +626,18 @@ async fn notifications_disappear_with_their_source_and_can_be_marked_read() {
     assert_eq!(grouped.len(), 1, "one per post");
     assert_eq!(grouped[0]["actor"]["username"], dan.username.as_str());
     assert_eq!(grouped[0]["others"], 1, "dan and 1 other");
+    // The author's own reaction is not one of the others.
+    assert_eq!(react(&ann, &post, "heart").await.status, StatusCode::OK);
+    let reply = ann.get("/api/notifications").await;
+    let grouped = reply.body["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "reactions_on_my_post")
+        .unwrap()
+        .clone();
+    assert_eq!(grouped["others"], 1, "still dan and 1 other (bob)");
+    let grouped = [&grouped];
 
     // Marking one read, then all.
     let id = grouped[0]["id"].as_str().unwrap().to_owned();
