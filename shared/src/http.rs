@@ -100,7 +100,8 @@ pub fn finish(router: Router<App>, app: App) -> Router {
 /// What the shared middleware needs to know.
 #[derive(Debug, Clone, Copy)]
 pub struct Observe {
-    /// Add `X-DynamoDB-Requests` and `Server-Timing` to responses.
+    /// Add `X-DynamoDB-Requests`, `X-DynamoDB-Depth`, `X-DynamoDB-Actions`
+    /// (the IAM actions the call needed) and `Server-Timing` to responses.
     pub expose_metrics: bool,
 }
 
@@ -170,6 +171,9 @@ async fn observe(State(config): State<Observe>, request: Request, next: Next) ->
             HeaderName::from_static("x-dynamodb-depth"),
             HeaderValue::from(tally.depth()),
         );
+        if let Ok(value) = HeaderValue::from_str(&tally.iam_actions().join(",")) {
+            headers.insert(HeaderName::from_static("x-dynamodb-actions"), value);
+        }
         if let Ok(value) = HeaderValue::from_str(&format!(
             "store;dur={store_ms:.3}, app;dur={:.3}, total;dur={total_ms:.3}",
             (total_ms - store_ms).max(0.0)

@@ -24,6 +24,9 @@ pub struct StoreTally {
     requests: AtomicU32,
     micros: AtomicU64,
     operations: Mutex<Vec<&'static str>>,
+    /// The IAM actions the operations need (a transaction needs one per
+    /// kind of item it writes: IAM has no `TransactWriteItems` action).
+    actions: Mutex<Vec<&'static str>>,
     /// When each request started and ended, to find the depth.
     spans: Mutex<Vec<(Instant, Instant)>>,
 }
@@ -45,6 +48,14 @@ impl StoreTally {
             .lock()
             .map(|o| o.clone())
             .unwrap_or_default()
+    }
+
+    /// The IAM actions the call's requests needed, each once, sorted.
+    pub fn iam_actions(&self) -> Vec<&'static str> {
+        let mut actions = self.actions.lock().map(|a| a.clone()).unwrap_or_default();
+        actions.sort_unstable();
+        actions.dedup();
+        actions
     }
 
     /// The round-trip depth: the longest chain of requests each of which
@@ -85,6 +96,39 @@ impl Storable for Started {
     type Storer = StoreReplace<Self>;
 }
 
+/// The IAM actions one request needs, found from its input before it is sent.
+#[derive(Debug, Clone)]
+struct Needs(Vec<&'static str>);
+
+impl Storable for Needs {
+    type Storer = StoreReplace<Self>;
+}
+
+/// What IAM authorises a `TransactWriteItems` by: each item's own action.
+fn transaction_actions(
+    context: &BeforeSerializationInterceptorContextRef<'_>,
+) -> Option<Vec<&'static str>> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+    let input = context.input().downcast_ref::<TransactWriteItemsInput>()?;
+    Some(
+        input
+            .transact_items()
+            .iter()
+            .map(|item| {
+                if item.put().is_some() {
+                    "PutItem"
+                } else if item.update().is_some() {
+                    "UpdateItem"
+                } else if item.delete().is_some() {
+                    "DeleteItem"
+                } else {
+                    "ConditionCheckItem"
+                }
+            })
+            .collect(),
+    )
+}
+
 /// The interceptor installed on the DynamoDB client.
 #[derive(Debug)]
 pub(crate) struct CountRequests;
@@ -96,10 +140,13 @@ impl Intercept for CountRequests {
 
     fn read_before_execution(
         &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         cfg.interceptor_state().store_put(Started(Instant::now()));
+        if let Some(actions) = transaction_actions(context) {
+            cfg.interceptor_state().store_put(Needs(actions));
+        }
         Ok(())
     }
 
@@ -123,6 +170,13 @@ impl Intercept for CountRequests {
             if let Ok(mut ops) = tally.operations.lock() {
                 ops.push(operation);
             }
+            if let Ok(mut actions) = tally.actions.lock() {
+                match cfg.load::<Needs>() {
+                    Some(needs) => actions.extend(needs.0.iter().copied()),
+                    None if operation == "TransactGetItems" => actions.push("GetItem"),
+                    None => actions.push(operation),
+                }
+            }
             if let Ok(mut spans) = tally.spans.lock() {
                 spans.push((started, ended));
             }
@@ -145,6 +199,7 @@ fn static_name(name: &str) -> &'static str {
         "BatchWriteItem",
         "TransactWriteItems",
         "TransactGetItems",
+        "ConditionCheckItem",
     ];
     KNOWN
         .iter()

@@ -358,9 +358,13 @@ impl Person {
     }
 
     pub async fn reply(request: reqwest::RequestBuilder) -> Reply {
-        let response = request.send().await.expect("gateway reachable");
+        let (client, request) = request.build_split();
+        let request = request.expect("a well-formed request");
+        let (method, path) = (request.method().clone(), request.url().path().to_owned());
+        let response = client.execute(request).await.expect("gateway reachable");
         let status = response.status();
         let headers = response.headers().clone();
+        assert_iam_allows(method.as_str(), &path, &headers);
         let text = response.text().await.unwrap();
         let body = if text.is_empty() {
             Value::Null
@@ -416,6 +420,79 @@ impl Person {
         assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
         self.keep_session(&reply);
         reply
+    }
+}
+
+/// The DynamoDB actions each function's IAM policy allows, from
+/// template.yaml's `Allow` statements (conditions aside: a `LeadingKeys`
+/// condition is checked by the template tests).
+fn allowed_actions() -> &'static std::collections::HashMap<String, std::collections::HashSet<String>>
+{
+    static ALLOWED: std::sync::OnceLock<
+        std::collections::HashMap<String, std::collections::HashSet<String>>,
+    > = std::sync::OnceLock::new();
+    ALLOWED.get_or_init(|| {
+        let text = std::fs::read_to_string(repo_root().join("template.yaml")).unwrap();
+        let template: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let as_list = |value: &serde_yaml::Value| -> Vec<String> {
+            match value {
+                serde_yaml::Value::String(one) => vec![one.clone()],
+                serde_yaml::Value::Sequence(many) => many
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let mut allowed = std::collections::HashMap::new();
+        for (name, resource) in template["Resources"].as_mapping().unwrap() {
+            if resource["Type"] != "AWS::Serverless::Function" {
+                continue;
+            }
+            let mut actions = std::collections::HashSet::new();
+            for policy in resource["Properties"]["Policies"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+            {
+                for statement in policy["Statement"].as_sequence().into_iter().flatten() {
+                    if statement["Effect"] == "Allow" {
+                        actions.extend(as_list(&statement["Action"]));
+                    }
+                }
+            }
+            allowed.insert(name.as_str().unwrap().to_owned(), actions);
+        }
+        allowed
+    })
+}
+
+/// Every call the tests make checks that the function serving it may make
+/// the DynamoDB requests it made: the local engines check no IAM, so a
+/// missing action would otherwise first fail in AWS (a post's PutItem once
+/// did).
+#[track_caller]
+fn assert_iam_allows(method: &str, path: &str, headers: &reqwest::header::HeaderMap) {
+    static API: std::sync::OnceLock<local_gateway::template::HttpApi> = std::sync::OnceLock::new();
+    let Some(actions) = headers
+        .get("x-dynamodb-actions")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return;
+    };
+    let api = API.get_or_init(|| {
+        local_gateway::template::HttpApi::from_file(&repo_root().join("template.yaml")).unwrap()
+    });
+    let Some((route, _)) = api.find(method, path) else {
+        return;
+    };
+    let allowed = &allowed_actions()[&route.function];
+    for action in actions.split(',').filter(|a| !a.is_empty()) {
+        assert!(
+            allowed.contains(&format!("dynamodb:{action}")),
+            "{method} {path} made a DynamoDB {action}, which {}'s IAM policy does not allow (template.yaml)",
+            route.function
+        );
     }
 }
 
