@@ -998,3 +998,159 @@ async fn request_notices_are_emailed_once_name_only_the_person_and_unsubscribe_i
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
 }
+
+/// The other two ways to lose access: the author disconnects, and the tag
+/// the post is for is deleted.
+#[tokio::test]
+async fn disconnecting_or_deleting_the_tag_takes_everything_under_the_post_away() {
+    let stack = Stack::start().await;
+    let ann = signed_up(&stack).await;
+    let bob = signed_up(&stack).await; // will be disconnected
+    let cat = signed_up(&stack).await; // tagged, then the tag is deleted
+    let dan = signed_up(&stack).await; // stays, commenting
+    for person in [&bob, &cat, &dan] {
+        connect(&ann, person).await;
+    }
+    let team = create_tag(&ann, "team").await;
+    let crew = create_tag(&ann, "crew").await;
+    assert_eq!(set_tags(&ann, &cat, &[&team]).await.status, StatusCode::OK);
+    assert_eq!(
+        set_tags(&ann, &dan, &[&team, &crew]).await.status,
+        StatusCode::OK
+    );
+    let everyone = write(&ann, "For all of you.", "connections", &[]).await;
+    let tagged = write(&ann, "For the team and the crew.", "tags", &[&team, &crew]).await;
+    commented(&bob, &everyone, "Hello from Bob.").await;
+    commented(&cat, &tagged, "Hello from Cat.").await;
+    assert_eq!(react(&bob, &everyone, "heart").await.status, StatusCode::OK);
+
+    let path = format!("/api/connections/{}", bob.id);
+    assert_eq!(
+        ann.call(Method::DELETE, &path, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let path = format!("/api/tags/{team}");
+    assert_eq!(
+        ann.call(Method::DELETE, &path, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    // Dan comments on both: neither Bob nor Cat may hear of it.
+    commented(&dan, &everyone, "Dan here.").await;
+    commented(&dan, &tagged, "Dan here too.").await;
+    assert_sees_nothing(&bob, &everyone, "disconnected").await;
+    assert_sees_nothing(&cat, &tagged, "tag deleted").await;
+    for (person, who) in [(&bob, "disconnected"), (&cat, "tag deleted")] {
+        let about_posts: Vec<_> = notices(person)
+            .await
+            .into_iter()
+            .filter(|(kind, _)| kind.starts_with("comment") || kind.starts_with("reactions"))
+            .collect();
+        assert!(about_posts.is_empty(), "{who}: {about_posts:?}");
+        assert_eq!(unread(person).await, 0, "{who}");
+    }
+    // Cat still sees the post for everyone; Dan (still in the crew) both,
+    // with all their comments, Bob's and Cat's included.
+    assert!(in_feed(&cat, &everyone).await.is_some());
+    let reply = dan.get(&format!("/api/posts/{tagged}/comments")).await;
+    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 2);
+    let reply = dan.get(&format!("/api/posts/{everyone}/comments")).await;
+    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 2);
+    // And Ann hears of Dan's comments, not of anything Bob can no longer do.
+    assert!(
+        notices(&ann)
+            .await
+            .contains(&("comment_on_my_post".to_owned(), dan.username.clone()))
+    );
+}
+
+/// The request counts of the conversation's other calls (data-model.md).
+#[tokio::test]
+async fn the_other_conversation_calls_cost_what_data_model_says() {
+    let stack = Stack::start().await;
+    let ann = signed_up(&stack).await;
+    let bob = signed_up(&stack).await;
+    connect(&ann, &bob).await;
+    let post = write(&ann, "Costs", "connections", &[]).await;
+    let bobs = commented(&bob, &post, "One").await;
+    let path = format!("/api/posts/{post}/comments/{bobs}");
+    // Editing: the post, the edge, the conditional UpdateItem.
+    let reply = bob
+        .call(Method::PATCH, &path, Some(json!({ "content": "Two" })))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.assert_write_cost(3, 3);
+    // Reactions: the list is the post beside the Query, then the edge.
+    assert_eq!(react(&bob, &post, "wow").await.status, StatusCode::OK);
+    let reply = bob.get(&format!("/api/posts/{post}/reactions")).await;
+    reply.assert_read_cost(3, 2);
+    // Removing one's reaction: the post beside one's reaction, the edge,
+    // the TransactWriteItems.
+    let reply = delete(&bob, &format!("/api/posts/{post}/reaction")).await;
+    reply.assert_write_cost(4, 3);
+    // Nothing to remove: no transaction.
+    let reply = delete(&bob, &format!("/api/posts/{post}/reaction")).await;
+    reply.assert_write_cost(3, 2);
+    // Deleting a comment: the post, the edge, the TransactWriteItems.
+    let reply = delete(&bob, &path).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    reply.assert_write_cost(3, 3);
+    // Marking read: an UpdateItem per id, at once; all: the Query first.
+    let listed = ann.get("/api/notifications").await;
+    let ids: Vec<Value> = listed.body["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].clone())
+        .collect();
+    assert!(!ids.is_empty());
+    let reply = ann
+        .post("/api/notifications/read", json!({ "ids": ids }))
+        .await;
+    reply.assert_write_cost(ids.len() as u32, 1);
+    let reply = ann
+        .post("/api/notifications/read", json!({ "all": true }))
+        .await;
+    // The Query, then an UpdateItem for each unread one left: the two no
+    // longer shown (Bob's deleted comment, his reaction taken back).
+    reply.assert_write_cost(3, 2);
+    let reply = ann
+        .post("/api/notifications/read", json!({ "all": true }))
+        .await;
+    reply.assert_write_cost(1, 1); // nothing left unread: the Query only
+    // A text edit of a post: the UpdateItem beside one's own reaction.
+    let reply = ann
+        .call(
+            Method::PATCH,
+            &format!("/api/posts/{post}"),
+            Some(json!({ "content": "Costs, edited" })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.assert_write_cost(2, 1);
+    // An audience change for one connection: the author's partition, the
+    // UpdateItem beside the reaction, then the entries (1 BatchWriteItem
+    // for Ann and Bob; nobody lost): 4 requests, 3 deep.
+    let reply = change_audience(&ann, &post, "private", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    // Private: Bob lost it, so 1 BatchWriteItem of removals beside 1 of
+    // Ann's own entry.
+    reply.assert_write_cost(5, 3);
+    let reply = change_audience(&ann, &post, "connections", &[]).await;
+    reply.assert_write_cost(4, 3);
+    // Unsubscribing: the page reads nothing; the click, the profile read
+    // and its update.
+    let token =
+        shared::domain::conversation::UnsubscribeTokens::new(stack.app.keys.unsubscribe_key())
+            .issue(
+                &ann.user_id(),
+                shared::domain::conversation::EmailTopic::Accepts,
+            );
+    let reply = ann.get(&format!("/api/unsubscribe?token={token}")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.assert_read_cost(0, 0);
+    let reply = ann
+        .post(&format!("/api/unsubscribe?token={token}"), json!({}))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.assert_write_cost(2, 2);
+}
