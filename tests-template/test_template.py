@@ -147,6 +147,7 @@ EXPECTED_DYNAMODB_ACTIONS = {
     },
     "TagsFunction": {
         "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",

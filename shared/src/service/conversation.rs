@@ -7,6 +7,7 @@ use crate::domain::Timestamp;
 use crate::domain::conversation::{NotificationKey, ReactionKind, comment_content};
 use crate::domain::ids::{CommentId, PostId, UserId};
 use crate::domain::social::{Pager, can_see};
+use crate::service::fanout::best_effort;
 use crate::service::notifications;
 use crate::store::{
     CommentRecord, ConversationError, Edge, EdgeOf, PostRecord, ReactionRecord, UserRecord,
@@ -161,19 +162,34 @@ pub async fn edit_comment(
 
 /// Deletes a comment the caller wrote, or any comment under their own post
 /// (the post's and the edge's reads, then 1 TransactWriteItems whose
-/// condition is who may delete it).
+/// condition is who may delete it, then its notifications: 1
+/// BatchWriteItem per 25).
 pub async fn delete_comment(
     app: &App,
     me: &UserId,
     post_id: &PostId,
     comment_id: &CommentId,
 ) -> Result<(), ApiError> {
-    visible(app, me, post_id).await?;
+    let post = visible(app, me, post_id).await?;
     match app.store.delete_comment(me, post_id, comment_id).await {
-        Ok(()) => Ok(()),
-        Err(ConversationError::PostGone) => Err(ApiError::post_not_found()),
-        Err(error) => Err(error.into()),
+        Ok(()) => {}
+        Err(ConversationError::PostGone) => return Err(ApiError::post_not_found()),
+        Err(error) => return Err(error.into()),
     }
+    // Its notifications go with it (1 BatchWriteItem per 25): the author's,
+    // and the thread's.
+    let mut told = vec![(
+        post.author_id.clone(),
+        NotificationKey::Comment(comment_id.clone()),
+    )];
+    told.extend(post.conversation.commenters.iter().map(|commenter| {
+        (
+            commenter.clone(),
+            NotificationKey::Thread(comment_id.clone()),
+        )
+    }));
+    best_effort("forget notifications", app.store.forget(&told)).await;
+    Ok(())
 }
 
 /// A post, if the caller may see it now (1 GetItem, 1 more for the edge).
@@ -266,7 +282,8 @@ impl Reactions {
 
 /// Removes the caller's reaction, if they had one, from a post they may see
 /// (the post and their reaction at once, the edge, then 1
-/// TransactWriteItems).
+/// TransactWriteItems, then the author's reactions notification if it
+/// named the caller: 1 conditional DeleteItem).
 pub async fn unreact(app: &App, me: &UserId, post_id: &PostId) -> Result<Reactions, ApiError> {
     for _ in 0..REACTION_ATTEMPTS {
         let (post, before) =
@@ -276,7 +293,13 @@ pub async fn unreact(app: &App, me: &UserId, post_id: &PostId) -> Result<Reactio
             return Ok(Reactions::after(&post, None, None));
         };
         match app.store.remove_reaction(post_id, me, before).await {
-            Ok(()) => return Ok(Reactions::after(&post, Some(before), None)),
+            Ok(()) => {
+                let forget = app
+                    .store
+                    .forget_reaction_notice(&post.author_id, post_id, me);
+                best_effort("forget notifications", forget).await;
+                return Ok(Reactions::after(&post, Some(before), None));
+            }
             Err(ConversationError::ReactionChanged) => continue,
             Err(error) => return Err(error.into()),
         }

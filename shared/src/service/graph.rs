@@ -147,6 +147,8 @@ pub async fn disconnect(app: &App, me: &UserId, other: &UserId) -> Result<(), Ap
     tokio::join!(
         fanout::best_effort("prune", fanout::prune(&app.store, me, other, None)),
         fanout::best_effort("prune", fanout::prune(&app.store, other, me, None)),
+        notifications::forget_unseen_under(app, me, other, None),
+        notifications::forget_unseen_under(app, other, me, None),
     );
     Ok(())
 }
@@ -213,6 +215,11 @@ pub async fn set_tags(
                 None => Ok(0),
             }
         }),
+        async {
+            if lost {
+                notifications::forget_unseen_under(app, other, me, Some(&tag_ids)).await;
+            }
+        },
     );
     Ok(Edge { tag_ids, ..before })
 }

@@ -13,7 +13,7 @@ use crate::domain::conversation::{
     EmailSettings, EmailTopic, NOTIFICATION_TTL_SECONDS, NotificationKey, NotificationKind,
     UnsubscribeTokens,
 };
-use crate::domain::ids::{CommentId, PostId, UserId};
+use crate::domain::ids::{CommentId, PostId, TagId, UserId};
 use crate::domain::social::{Pager, can_see};
 use crate::email::Email;
 use crate::service::conversation::comment_notice;
@@ -109,7 +109,9 @@ fn shown(
 /// now, and how many are unread. The first round reads the page (1 Query on
 /// GSI1) beside the unread ones (1 Query), then what both point at in one
 /// BatchGetItem: 3 requests, 2 deep. A round more (2 requests) only when
-/// notifications whose source went away left the page short.
+/// notifications whose source went away left the page short, and a
+/// BatchWriteItem when unread ones should have been deleted with their
+/// source and were not.
 pub async fn list(
     app: &App,
     me: &UserId,
@@ -134,10 +136,17 @@ pub async fn list(
     let mut both = page.items.clone();
     both.extend(candidates.iter().cloned());
     let sources = app.store.notification_sources(me, &both).await?;
-    let unread = candidates
-        .into_iter()
-        .filter_map(|record| shown(me, record, &sources, now))
-        .count();
+    // Unread ones whose source went away and were not deleted with it (the
+    // upkeep after a change failed): deleted now, so the count follows.
+    let stale: Vec<(UserId, NotificationKey)> = candidates
+        .iter()
+        .filter(|record| shown(me, (*record).clone(), &sources, now).is_none())
+        .map(|record| (record.recipient.clone(), record.key.clone()))
+        .collect();
+    let unread = candidates.len() - stale.len();
+    if !stale.is_empty() {
+        best_effort("forget notifications", app.store.forget(&stale)).await;
+    }
     let mut notices: Vec<Notice> = page
         .items
         .into_iter()
@@ -180,20 +189,74 @@ fn newest_unread(mut candidates: Vec<NotificationRecord>) -> Vec<NotificationRec
     candidates
 }
 
-/// How many of the caller's notifications are unread, as they may see them
-/// now (at most [`MAX_UNREAD`]): 1 Query of their unread notifications,
-/// and, only when there are some, 1 BatchGetItem of what they point at.
+/// How many of the caller's notifications are unread (at most
+/// [`MAX_UNREAD`]): 1 Query of their unread, unexpired notifications. It
+/// reads nothing else, so every change that takes a notification's source
+/// away, or the recipient's access to it, deletes the notification too:
+/// in the same transaction where the change is one (a request answered, a
+/// connection ended), right after it otherwise ([`forget_post`],
+/// [`forget_unseen_under`], and a comment or a reaction taken back). A list
+/// read deletes any it finds that should have gone and did not.
 pub async fn unread(app: &App, me: &UserId) -> Result<usize, ApiError> {
-    let now = Timestamp::now();
-    let candidates = newest_unread(app.store.unread_notifications(me, now).await?);
-    if candidates.is_empty() {
-        return Ok(0);
-    }
-    let sources = app.store.notification_sources(me, &candidates).await?;
-    Ok(candidates
-        .into_iter()
-        .filter_map(|record| shown(me, record, &sources, now))
-        .count())
+    let candidates = app.store.unread_notifications(me, Timestamp::now()).await?;
+    Ok(candidates.len().min(MAX_UNREAD))
+}
+
+/// Deletes, as upkeep, the notifications about `post` of everyone in
+/// `recipients` (1 Query each, up to 25 at once, then their deletions): the
+/// post is gone, or they may no longer see it.
+pub(crate) async fn forget_post(app: &App, post: &PostId, recipients: Vec<UserId>) {
+    use futures::{StreamExt, TryStreamExt};
+    let work = async {
+        let found: Vec<Vec<NotificationRecord>> = futures::stream::iter(recipients)
+            .map(|recipient| async move { app.store.notices_about_post(&recipient, post).await })
+            .buffer_unordered(crate::store::REQUESTS_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        let which: Vec<(UserId, NotificationKey)> = found
+            .into_iter()
+            .flatten()
+            .map(|record| (record.recipient, record.key))
+            .collect();
+        app.store.forget(&which).await
+    };
+    best_effort("forget notifications", work).await;
+}
+
+/// Deletes, as upkeep, `viewer`'s notifications of threads under `author`'s
+/// posts that they may no longer see: all of them once disconnected
+/// (`now_tags` is `None`), or those whose post the tags `author` now keeps
+/// on them no longer reach (1 Query, 1 BatchGetItem of the posts, then the
+/// deletions).
+pub(crate) async fn forget_unseen_under(
+    app: &App,
+    viewer: &UserId,
+    author: &UserId,
+    now_tags: Option<&[TagId]>,
+) {
+    let work = async {
+        let notices = app.store.thread_notices_under(viewer, author).await?;
+        let gone: Vec<NotificationRecord> = match now_tags {
+            None => notices,
+            Some(tags) => {
+                let ids: Vec<PostId> = notices.iter().filter_map(|n| n.post_id.clone()).collect();
+                let posts = app.store.posts(&ids).await?;
+                notices
+                    .into_iter()
+                    .filter(|notice| {
+                        let post = notice.post_id.as_ref().and_then(|id| posts.get(id));
+                        !post.is_some_and(|p| {
+                            can_see(viewer, author, p.audience, &p.tag_ids, Some(tags))
+                        })
+                    })
+                    .collect()
+            }
+        };
+        let which: Vec<(UserId, NotificationKey)> =
+            gone.into_iter().map(|n| (n.recipient, n.key)).collect();
+        app.store.forget(&which).await
+    };
+    best_effort("forget notifications", work).await;
 }
 
 /// Most ids one call may mark read.
@@ -272,12 +335,39 @@ fn record(
     }
 }
 
-/// Tells the post's author and everyone else who commented on it of a new
-/// comment (BatchWriteItem per 25, at once). Never more than the post's
-/// commenters, whom the audience (and so the connection cap) bounds.
+/// Tells the post's author and everyone else who commented on it and may
+/// see it now of a new comment (1 BatchGetItem of their edges, then
+/// BatchWriteItem per 25, at once). Never more than the post's commenters,
+/// whom the audience (and so the connection cap) bounds.
 pub(crate) async fn commented(app: &App, post: &PostRecord, comment: &CommentRecord) {
+    // Only those who may see the post now hear of it (the author's edges to
+    // the other commenters, 1 BatchGetItem): the unread count reads nothing
+    // but the recipient's own notifications.
+    let others: Vec<UserId> = post
+        .conversation
+        .commenters
+        .iter()
+        .filter(|c| **c != comment.author_id && **c != post.author_id)
+        .cloned()
+        .collect();
+    let edges = match app.store.edges_to(&post.author_id, &others).await {
+        Ok(edges) => edges,
+        Err(error) => {
+            tracing::warn!(%error, "commenters not read; only the author is told");
+            Default::default()
+        }
+    };
     let mut recipients: Vec<&UserId> = vec![&post.author_id];
-    recipients.extend(post.conversation.commenters.iter());
+    recipients.extend(others.iter().filter(|other| {
+        let edge_tags = edges.get(*other).map(|e| e.tag_ids.as_slice());
+        can_see(
+            other,
+            &post.author_id,
+            post.audience,
+            &post.tag_ids,
+            edge_tags,
+        )
+    }));
     let mut seen = HashSet::new();
     let records: Vec<NotificationRecord> = recipients
         .into_iter()

@@ -3,7 +3,7 @@
 use crate::domain::Timestamp;
 use crate::domain::ids::{PostId, UserId};
 use crate::domain::social::{Audience, RequestedTags, can_see, post_content, post_tags};
-use crate::service::{fanout, tags};
+use crate::service::{fanout, notifications, tags};
 use crate::store::{Edge, EdgeOf, PostChange, PostRecord};
 use crate::{ApiError, App};
 
@@ -120,11 +120,23 @@ pub async fn change(
     let (before, mut after) = changed?.ok_or_else(ApiError::post_not_found)?;
     after.conversation.mine = mine?.map(|reaction| reaction.kind);
     if let Some(connections) = connections {
-        fanout::best_effort(
-            "audience",
-            fanout::readdress(&app.store, &before, &after, &connections),
-        )
-        .await;
+        // Those who commented and may no longer see it lose its
+        // notifications, beside the feeds' upkeep.
+        let still: Vec<UserId> = fanout::recipients(&after, &connections);
+        let lost: Vec<UserId> = after
+            .conversation
+            .commenters
+            .iter()
+            .filter(|c| **c != after.author_id && !still.contains(c))
+            .cloned()
+            .collect();
+        tokio::join!(
+            fanout::best_effort(
+                "audience",
+                fanout::readdress(&app.store, &before, &after, &connections),
+            ),
+            notifications::forget_post(app, id, lost),
+        );
     }
     Ok(after)
 }
@@ -155,15 +167,21 @@ pub async fn audience(app: &App, me: &UserId, id: &PostId) -> Result<Vec<Edge>, 
 }
 
 /// Deletes one's own post; it disappears from every feed at once (reads
-/// skip it), and its feed entries, comments and reactions are removed after
-/// (notifications about it are no longer shown: their source is gone).
+/// skip it), and its feed entries, comments, reactions and the
+/// notifications about it (its author's and its commenters') are removed
+/// after.
 pub async fn delete(app: &App, me: &UserId, id: &PostId) -> Result<(), ApiError> {
-    if !app.store.delete_post(me, id).await? {
-        return Err(ApiError::post_not_found());
-    }
+    let post = app
+        .store
+        .delete_post(me, id)
+        .await?
+        .ok_or_else(ApiError::post_not_found)?;
+    let mut told = vec![post.author_id.clone()];
+    told.extend(post.conversation.commenters.iter().cloned());
     tokio::join!(
         fanout::best_effort("remove entries", fanout::withdraw(&app.store, me, id)),
         fanout::best_effort("remove conversation", app.store.remove_conversation(id)),
+        notifications::forget_post(app, id, told),
     );
     Ok(())
 }

@@ -94,9 +94,18 @@ pub async fn delete(app: &App, me: &UserId, id: &TagId) -> Result<(), ApiError> 
         fanout::stale_entries_of(&app.store, me, &carrying),
     );
     stripped?;
-    let (deleted, ()) = tokio::join!(
+    let forget = async {
+        use futures::StreamExt;
+        futures::stream::iter(&carrying)
+            .for_each_concurrent(crate::store::REQUESTS_IN_FLIGHT, |(viewer, remaining)| {
+                super::notifications::forget_unseen_under(app, viewer, me, Some(remaining))
+            })
+            .await;
+    };
+    let (deleted, (), ()) = tokio::join!(
         app.store.delete_tag(me, &tag),
         fanout::best_effort("prune", fanout::take_away_all(&app.store, stale)),
+        forget,
     );
     match deleted? {
         true => Ok(()),

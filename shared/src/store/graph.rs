@@ -5,6 +5,7 @@ use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem, Update};
 use super::*;
 use crate::domain::Timestamp;
 use crate::domain::account::Username;
+use crate::domain::conversation::NotificationKey;
 use crate::domain::social::{MAX_INCOMING_REQUESTS, MAX_PENDING_REQUESTS};
 
 /// One direction of a connection: `owner`'s view of `other`.
@@ -326,7 +327,13 @@ impl Store {
                         Step::Down(Counter::PendingOut),
                     ],
                 )?,
-            );
+            )
+            // The request answered, its notification is done with.
+            .unconditioned(self.retire_notice(
+                &me.id,
+                &NotificationKey::Request(requester.id.clone()),
+                now,
+            )?);
         match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
@@ -391,7 +398,12 @@ impl Store {
                     "attribute_exists(PK)",
                     &[],
                 )?,
-            );
+            )
+            .unconditioned(self.retire_notice(
+                recipient,
+                &NotificationKey::Request(requester.clone()),
+                Timestamp::now(),
+            )?);
         match self.transact(transaction).await {
             Ok(()) => Ok(true),
             Err(TransactError::Store(error)) => Err(error),
@@ -456,7 +468,18 @@ impl Store {
             .item(Connected, edge(me, other)?)
             .item(Connected, edge(other, me)?)
             .item(ConnectionCounted, count(me)?)
-            .item(ConnectionCounted, count(other)?);
+            .item(ConnectionCounted, count(other)?)
+            // "accepted your request" is no longer true news for either.
+            .unconditioned(self.retire_notice(
+                me,
+                &NotificationKey::Accepted(other.clone()),
+                Timestamp::now(),
+            )?)
+            .unconditioned(self.retire_notice(
+                other,
+                &NotificationKey::Accepted(me.clone()),
+                Timestamp::now(),
+            )?);
         match self.transact(transaction).await {
             Ok(()) => Ok(true),
             Err(TransactError::Store(error)) => Err(error),

@@ -313,6 +313,120 @@ impl Store {
         Ok(sources)
     }
 
+    /// Deletes these notifications (recipient, which): BatchWriteItem per 25,
+    /// all at once. What a change that took their source away calls, so the
+    /// unread count (which reads only the recipient's partition) follows.
+    pub async fn forget(&self, which: &[(UserId, NotificationKey)]) -> Result<(), StoreError> {
+        let keys_to_delete = which
+            .iter()
+            .map(|(recipient, key_of)| key(keys::user(recipient), keys::notification(key_of)))
+            .collect();
+        self.batch_delete(keys_to_delete).await
+    }
+
+    /// `recipient`'s notifications about one post (1 Query of their
+    /// notifications, filtered by DynamoDB).
+    pub async fn notices_about_post(
+        &self,
+        recipient: &UserId,
+        post: &PostId,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
+        let items = self
+            .query_all(
+                self.sorted_prefix_query(keys::user(recipient), keys::NOTIFICATION_PREFIX)
+                    .filter_expression("post_id = :post")
+                    .expression_attribute_values(":post", s(post)),
+            )
+            .await?;
+        items.iter().map(notification_from_item).collect()
+    }
+
+    /// `recipient`'s notifications about threads under `author`'s posts (1
+    /// Query of their thread notifications, filtered by DynamoDB).
+    pub async fn thread_notices_under(
+        &self,
+        recipient: &UserId,
+        author: &UserId,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
+        let prefix = format!("{}thread#", keys::NOTIFICATION_PREFIX);
+        let items = self
+            .query_all(
+                self.sorted_prefix_query(keys::user(recipient), &prefix)
+                    .filter_expression("post_author_id = :author")
+                    .expression_attribute_values(":author", s(author)),
+            )
+            .await?;
+        items.iter().map(notification_from_item).collect()
+    }
+
+    /// Deletes the reactions notification of `author`'s post if it names
+    /// `actor` (1 conditional DeleteItem): the one who took their reaction
+    /// back is no longer the news.
+    pub async fn forget_reaction_notice(
+        &self,
+        author: &UserId,
+        post: &PostId,
+        actor: &UserId,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::user(author)))
+            .key(
+                keys::SK,
+                s(keys::notification(&NotificationKey::Reactions(
+                    post.clone(),
+                ))),
+            )
+            .condition_expression("actor_id = :actor")
+            .expression_attribute_values(":actor", s(actor))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if is_condition_failure(&error) => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Posts by id (1 BatchGetItem per 100; the ones that exist).
+    pub async fn posts(&self, ids: &[PostId]) -> Result<HashMap<PostId, PostRecord>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let wanted = ids
+            .iter()
+            .map(|id| key(keys::post(id), keys::POST))
+            .collect();
+        self.batch_get(wanted)
+            .await?
+            .iter()
+            .map(|item| post_from_item(item).map(|post| (post.id.clone(), post)))
+            .collect()
+    }
+
+    /// The edges `author` has to each of `others`, by the other's id (1
+    /// BatchGetItem per 100: the cap keeps it one).
+    pub async fn edges_to(
+        &self,
+        author: &UserId,
+        others: &[UserId],
+    ) -> Result<HashMap<UserId, Edge>, StoreError> {
+        if others.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let wanted = others
+            .iter()
+            .map(|other| key(keys::user(author), keys::connection(other)))
+            .collect();
+        self.batch_get(wanted)
+            .await?
+            .iter()
+            .map(|item| edge_from_item(item).map(|edge| (edge.other_id.clone(), edge)))
+            .collect()
+    }
+
     /// A person's email settings (1 GetItem of the profile); `None` if
     /// there is no such person.
     pub async fn email_settings(&self, user: &UserId) -> Result<Option<EmailSettings>, StoreError> {

@@ -249,9 +249,14 @@ impl Store {
         }
     }
 
-    /// Deletes `author`'s post (1 conditional DeleteItem); `false` if there
-    /// is no such post of theirs. Feed entries are removed separately.
-    pub async fn delete_post(&self, author: &UserId, post_id: &PostId) -> Result<bool, StoreError> {
+    /// Deletes `author`'s post (1 conditional DeleteItem) and returns it as
+    /// it was (for the clean-up: who commented); `None` if there is no such
+    /// post of theirs. Feed entries are removed separately.
+    pub async fn delete_post(
+        &self,
+        author: &UserId,
+        post_id: &PostId,
+    ) -> Result<Option<PostRecord>, StoreError> {
         let result = self
             .client
             .delete_item()
@@ -260,11 +265,15 @@ impl Store {
             .key(keys::SK, s(keys::POST))
             .condition_expression("author_id = :author")
             .expression_attribute_values(":author", s(author))
+            .return_values(ReturnValue::AllOld)
             .send()
             .await;
         match result {
-            Ok(_) => Ok(true),
-            Err(error) if is_condition_failure(&error) => Ok(false),
+            Ok(output) => output
+                .attributes
+                .map(|item| post_from_item(&item))
+                .transpose(),
+            Err(error) if is_condition_failure(&error) => Ok(None),
             Err(error) => Err(error.into()),
         }
     }

@@ -152,6 +152,31 @@ impl Store {
         Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
+    /// Marks `recipient`'s notification `which` read, for a transaction that
+    /// takes its source away (a request answered, a connection ended): no
+    /// longer counted as unread, and no longer shown (its source is gone).
+    /// It is kept, not deleted, so that asking again within its 30 days
+    /// emails nobody twice (`notify_once`). Were there none, the update
+    /// leaves a key-only item already expired, which no read lists.
+    pub(crate) fn retire_notice(
+        &self,
+        recipient: &UserId,
+        which: &crate::domain::conversation::NotificationKey,
+        now: crate::domain::Timestamp,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::user(recipient)))
+            .key(keys::SK, s(keys::notification(which)))
+            .update_expression("SET #read = :yes, expires_at = if_not_exists(expires_at, :now)")
+            .expression_attribute_names("#read", "read")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(":now", n(now.0))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
     /// Moves counters on `user_id`'s profile by one each, on `condition`,
     /// whose own placeholders are `limits` (for a transaction). A counter
     /// never written counts as 0 going up and as 1 going down, so the first

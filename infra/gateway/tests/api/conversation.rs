@@ -51,10 +51,27 @@ async fn change_audience(person: &Person, post: &str, audience: &str, tags: &[&s
         .await
 }
 
-/// The notifications a person sees now: (kind, actor's username).
+/// The notifications a person sees now: (kind, actor's username). First
+/// checks that the unread count, which reads only the person's own
+/// notifications, agrees with the list, which checks each one's source: a
+/// change that took a source away and left its notification would show as
+/// a count too high (the list itself would then delete it).
 async fn notices(person: &Person) -> Vec<(String, String)> {
-    let reply = person.get("/api/notifications").await;
+    let counted = unread(person).await;
+    let reply = person.get("/api/notifications?limit=50").await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let listed = reply.body["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["read"] == false)
+        .count() as u64;
+    assert_eq!(
+        (counted, reply.body["unread"].as_u64().unwrap()),
+        (listed, listed),
+        "the unread count disagrees with the notifications shown: {}",
+        reply.body
+    );
     reply.body["notifications"]
         .as_array()
         .unwrap()
@@ -274,10 +291,16 @@ async fn two_connected_people_talk_under_a_post_and_a_stranger_sees_none_of_it()
         [("comment_on_thread".to_owned(), ann.username.clone())]
     );
     assert_eq!(unread(&bob).await, 1);
-    // Some unread: 1 Query, then 1 BatchGetItem of their sources.
+    // 1 Query, whatever is unread: every change that takes a source away
+    // deletes its notifications.
     bob.get("/api/notifications/unread")
         .await
-        .assert_read_cost(2, 2);
+        .assert_read_cost(1, 1);
+    // Ann takes her comment back: Bob's notification of it goes at once.
+    let path = format!("/api/posts/{post}/comments/{anns}");
+    assert_eq!(delete(&ann, &path).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(unread(&bob).await, 0);
+    assert!(notices(&bob).await.is_empty());
     // A stranger sees nothing, anywhere, and has nothing to be told.
     assert_sees_nothing(&sam, &post, "stranger").await;
     assert!(notices(&sam).await.is_empty());
@@ -480,9 +503,19 @@ async fn the_visibility_matrix_holds_under_the_post_on_every_read_path() {
     assert_eq!(names(&reply.body), reach);
     assert_eq!(reply.body["count"], 2);
 
+    // Tom answers: Lea, who commented, hears of it.
+    commented(&tom, &post, "See you there.").await;
+    assert!(
+        notices(&lea)
+            .await
+            .contains(&("comment_on_thread".to_owned(), tom.username.clone()))
+    );
+    assert_eq!(unread(&lea).await, 1);
     // Lea loses access: untagged. On the very next read she sees nothing of
-    // it, and a later comment on the thread she joined is not hers to hear of.
+    // it, the notification included, and a later comment on the thread she
+    // joined is not hers to hear of.
     assert_eq!(set_tags(&ann, &lea, &[]).await.status, StatusCode::OK);
+    assert_eq!(unread(&lea).await, 0, "the untagging took it away");
     commented(&tom, &post, "Bringing bread.").await;
     for (person, who) in [
         (&uma, "untagged"),
@@ -495,7 +528,7 @@ async fn the_visibility_matrix_holds_under_the_post_on_every_read_path() {
     assert_eq!(unread(&lea).await, 0);
     // Tom still sees it all, with Lea's comment and reaction.
     let reply = tom.get(&format!("/api/posts/{post}/comments")).await;
-    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 3);
+    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 4);
     assert_eq!(
         in_feed(&tom, &post).await.unwrap()["reactions"]["counts"],
         json!({"wow": 1})
@@ -506,7 +539,7 @@ async fn the_visibility_matrix_holds_under_the_post_on_every_read_path() {
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     assert_eq!(reply.body["audience"], "connections");
     assert_eq!(
-        reply.body["comment_count"], 3,
+        reply.body["comment_count"], 4,
         "the answer is the whole post"
     );
     for person in [&uma, &lea] {
@@ -514,7 +547,7 @@ async fn the_visibility_matrix_holds_under_the_post_on_every_read_path() {
         let at = |id: &str| ids.iter().position(|x| x == id).unwrap();
         assert!(at(&newer) < at(&post) && at(&post) < at(&older), "{ids:?}");
         let reply = person.get(&format!("/api/posts/{post}/comments")).await;
-        assert_eq!(reply.body["comments"].as_array().unwrap().len(), 3);
+        assert_eq!(reply.body["comments"].as_array().unwrap().len(), 4);
     }
     let reply = ann.get(&format!("/api/posts/{post}/audience")).await;
     let mut reach = vec![
@@ -553,7 +586,7 @@ async fn the_visibility_matrix_holds_under_the_post_on_every_read_path() {
     assert_eq!(reply.body, json!({"users": [], "count": 0}));
     // The author still sees everything under it.
     let reply = ann.get(&format!("/api/posts/{post}/comments")).await;
-    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 4);
+    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 5);
     assert!(in_feed(&ann, &post).await.is_some());
 }
 
@@ -1023,6 +1056,16 @@ async fn disconnecting_or_deleting_the_tag_takes_everything_under_the_post_away(
     commented(&bob, &everyone, "Hello from Bob.").await;
     commented(&cat, &tagged, "Hello from Cat.").await;
     assert_eq!(react(&bob, &everyone, "heart").await.status, StatusCode::OK);
+    // Dan answers both threads: Bob and Cat hear of it.
+    commented(&dan, &everyone, "Dan first.").await;
+    commented(&dan, &tagged, "Dan first too.").await;
+    for person in [&bob, &cat] {
+        assert!(
+            notices(person)
+                .await
+                .contains(&("comment_on_thread".to_owned(), dan.username.clone()))
+        );
+    }
 
     let path = format!("/api/connections/{}", bob.id);
     assert_eq!(
@@ -1034,7 +1077,10 @@ async fn disconnecting_or_deleting_the_tag_takes_everything_under_the_post_away(
         ann.call(Method::DELETE, &path, None).await.status,
         StatusCode::NO_CONTENT
     );
-    // Dan comments on both: neither Bob nor Cat may hear of it.
+    // What they heard of is gone; Dan comments on both again, and neither
+    // Bob nor Cat may hear of it.
+    assert_eq!(unread(&bob).await, 0, "disconnecting took it away");
+    assert_eq!(unread(&cat).await, 0, "deleting the tag took it away");
     commented(&dan, &everyone, "Dan here.").await;
     commented(&dan, &tagged, "Dan here too.").await;
     assert_sees_nothing(&bob, &everyone, "disconnected").await;
@@ -1052,9 +1098,9 @@ async fn disconnecting_or_deleting_the_tag_takes_everything_under_the_post_away(
     // with all their comments, Bob's and Cat's included.
     assert!(in_feed(&cat, &everyone).await.is_some());
     let reply = dan.get(&format!("/api/posts/{tagged}/comments")).await;
-    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 2);
+    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 3);
     let reply = dan.get(&format!("/api/posts/{everyone}/comments")).await;
-    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 2);
+    assert_eq!(reply.body["comments"].as_array().unwrap().len(), 3);
     // And Ann hears of Dan's comments, not of anything Bob can no longer do.
     assert!(
         notices(&ann)
@@ -1084,16 +1130,18 @@ async fn the_other_conversation_calls_cost_what_data_model_says() {
     let reply = bob.get(&format!("/api/posts/{post}/reactions")).await;
     reply.assert_read_cost(3, 2);
     // Removing one's reaction: the post beside one's reaction, the edge,
-    // the TransactWriteItems.
+    // the TransactWriteItems, then the author's notification if it named
+    // the caller (1 conditional DeleteItem).
     let reply = delete(&bob, &format!("/api/posts/{post}/reaction")).await;
-    reply.assert_write_cost(4, 3);
+    reply.assert_write_cost(5, 4);
     // Nothing to remove: no transaction.
     let reply = delete(&bob, &format!("/api/posts/{post}/reaction")).await;
     reply.assert_write_cost(3, 2);
-    // Deleting a comment: the post, the edge, the TransactWriteItems.
+    // Deleting a comment: the post, the edge, the TransactWriteItems, then
+    // its notifications (1 BatchWriteItem).
     let reply = delete(&bob, &path).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    reply.assert_write_cost(3, 3);
+    reply.assert_write_cost(4, 4);
     // Marking read: an UpdateItem per id, at once; all: the Query first.
     let listed = ann.get("/api/notifications").await;
     let ids: Vec<Value> = listed.body["notifications"]
@@ -1107,12 +1155,6 @@ async fn the_other_conversation_calls_cost_what_data_model_says() {
         .post("/api/notifications/read", json!({ "ids": ids }))
         .await;
     reply.assert_write_cost(ids.len() as u32, 1);
-    let reply = ann
-        .post("/api/notifications/read", json!({ "all": true }))
-        .await;
-    // The Query, then an UpdateItem for each unread one left: the two no
-    // longer shown (Bob's deleted comment, his reaction taken back).
-    reply.assert_write_cost(3, 2);
     let reply = ann
         .post("/api/notifications/read", json!({ "all": true }))
         .await;
@@ -1133,8 +1175,9 @@ async fn the_other_conversation_calls_cost_what_data_model_says() {
     let reply = change_audience(&ann, &post, "private", &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
     // Private: Bob lost it, so 1 BatchWriteItem of removals beside 1 of
-    // Ann's own entry.
-    reply.assert_write_cost(5, 3);
+    // Ann's own entry, and beside them a Query of Bob's notifications about
+    // the post (he commented; none left to delete).
+    reply.assert_write_cost(6, 3);
     let reply = change_audience(&ann, &post, "connections", &[]).await;
     reply.assert_write_cost(4, 3);
     // Unsubscribing: the page reads nothing; the click, the profile read
