@@ -37,8 +37,8 @@ pub async fn list_notifications(
     }))
 }
 
-/// How many notifications are unread (1 DynamoDB request when none is; 2
-/// when some are, to check them against the current state).
+/// How many notifications are unread, as the caller may see them now (1
+/// DynamoDB request: what takes a source away takes its notifications).
 #[utoipa::path(get, path = "/api/notifications/unread", tag = "notifications",
     security(("bearer" = [])), responses((status = 200, body = UnreadCount)))]
 pub async fn unread_count(
