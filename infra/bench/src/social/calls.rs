@@ -17,7 +17,7 @@ pub const PAGE: usize = 20;
 /// One API request, independent of the gateway it is sent to.
 #[derive(Clone)]
 pub struct Request {
-    post: bool,
+    method: reqwest::Method,
     path: String,
     token: String,
     body: Option<Value>,
@@ -26,7 +26,7 @@ pub struct Request {
 impl Request {
     fn get(path: String, token: &str) -> Self {
         Self {
-            post: false,
+            method: reqwest::Method::GET,
             path,
             token: token.to_owned(),
             body: None,
@@ -34,8 +34,12 @@ impl Request {
     }
 
     fn post(path: String, token: &str, body: Value) -> Self {
+        Self::with_body(reqwest::Method::POST, path, token, body)
+    }
+
+    fn with_body(method: reqwest::Method, path: String, token: &str, body: Value) -> Self {
         Self {
-            post: true,
+            method,
             path,
             token: token.to_owned(),
             body: Some(body),
@@ -44,12 +48,10 @@ impl Request {
 
     fn to(&self, gateway: &Gateway) -> reqwest::RequestBuilder {
         let url = format!("{}{}", gateway.base, self.path);
-        let builder = if self.post {
-            gateway.client.post(url)
-        } else {
-            gateway.client.get(url)
-        };
-        let builder = builder.bearer_auth(&self.token);
+        let builder = gateway
+            .client
+            .request(self.method.clone(), url)
+            .bearer_auth(&self.token);
         match &self.body {
             Some(body) => builder.json(body),
             None => builder,
@@ -134,11 +136,13 @@ fn accept(gateway: &Gateway, seeded: &Seeded, accepts: usize) -> Call {
 }
 
 /// The calls of the social table, in its order.
+#[allow(clippy::too_many_arguments)]
 pub fn all(
     gateway: &Gateway,
     seeded: &Seeded,
     token: &str,
     deep: &Deep,
+    friends_post: &str,
     rounds: usize,
     accepts: usize,
 ) -> Vec<Call> {
@@ -181,8 +185,75 @@ pub fn all(
             rounds,
         ),
         accept(gateway, seeded, accepts),
+        conversation(
+            "comment on a friend's post".into(),
+            friends_post,
+            token,
+            rounds,
+            |post, token, n| {
+                let body = json!({ "content": format!("Bench comment {n}.") });
+                Request::post(format!("/api/posts/{post}/comments"), token, body)
+            },
+        ),
+        Call {
+            full_page: None,
+            ..read(
+                "its comments, first page".into(),
+                format!("/api/posts/{friends_post}/comments?limit={PAGE}"),
+                token,
+                rounds,
+            )
+        },
+        conversation(
+            "react to it".into(),
+            friends_post,
+            token,
+            rounds,
+            |post, token, n| {
+                let kind = ["heart", "thanks", "wow"][n % 3];
+                let path = format!("/api/posts/{post}/reaction");
+                Request::with_body(reqwest::Method::PUT, path, token, json!({ "kind": kind }))
+            },
+        ),
+        Call {
+            full_page: None,
+            under_load: true,
+            ..read(
+                "unread count".into(),
+                "/api/notifications/unread".into(),
+                token,
+                rounds,
+            )
+        },
+        Call {
+            full_page: None,
+            ..read(
+                "notifications page".into(),
+                "/api/notifications".into(),
+                token,
+                rounds,
+            )
+        },
         create_post(token, rounds),
     ]
+}
+
+/// A write under one post, the n-th request made by `request`.
+fn conversation(
+    name: String,
+    post: &str,
+    token: &str,
+    rounds: usize,
+    request: fn(&str, &str, usize) -> Request,
+) -> Call {
+    let (post, token) = (post.to_owned(), token.to_owned());
+    Call {
+        name,
+        request: Box::new(move |n| request(&post, &token, n)),
+        full_page: None,
+        times: rounds,
+        under_load: false,
+    }
 }
 
 /// The reader writes to all their connections: the post, and its entry in

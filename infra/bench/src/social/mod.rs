@@ -61,6 +61,21 @@ async fn deep_cursor(gateway: &Gateway, token: &str) -> Deep {
     }
 }
 
+/// The newest post of one of the reader's connections in their feed: what
+/// the conversation calls comment and react on.
+async fn friends_post(gateway: &Gateway, token: &str, seeded: &Seeded) -> String {
+    let url = format!("{}/api/feed?limit={PAGE}", gateway.base);
+    let (_, body) = timed(gateway.client.get(url).bearer_auth(token)).await;
+    body["posts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|post| post["author"]["id"] != seeded.reader.id.as_str())
+        .and_then(|post| post["id"].as_str())
+        .expect("a connection's post in the feed")
+        .to_owned()
+}
+
 /// How many posts the tag-filtered page holds (it may be short: the filter
 /// applies after DynamoDB's page limit).
 async fn tag_page_posts(gateway: &Gateway, token: &str, seeded: &Seeded) -> usize {
@@ -142,7 +157,16 @@ pub async fn bench(gateway: &Gateway, slowed: Option<&Gateway>, options: &Option
     let token = sign_in(gateway, &seeded.reader).await;
     let deep = deep_cursor(gateway, &token).await;
     let tag_posts = tag_page_posts(gateway, &token, &seeded).await;
-    let calls = calls::all(gateway, &seeded, &token, &deep, options.rounds, accepts);
+    let friends_post = friends_post(gateway, &token, &seeded).await;
+    let calls = calls::all(
+        gateway,
+        &seeded,
+        &token,
+        &deep,
+        &friends_post,
+        options.rounds,
+        accepts,
+    );
     if let Some(slowed) = slowed {
         // Its app's first store request opens the connection to the store.
         calls[0].send(slowed, 0).await;
