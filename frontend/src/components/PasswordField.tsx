@@ -3,6 +3,9 @@ import { estimateStrength } from '../lib/passwordStrength';
 import { StrengthMeter } from './StrengthMeter';
 import { TextField, type TextFieldProps } from './TextField';
 
+/** Under every new-password field: the server's rule, and how to meet it well. */
+export const NEW_PASSWORD_HINT = 'At least 10 characters. A few unrelated words make a strong password.';
+
 interface PasswordFieldProps extends Omit<TextFieldProps, 'type' | 'addon' | 'extra' | 'describedBy'> {
   /** A new password: show the live strength meter and use autocomplete="new-password". */
   isNew?: boolean;

@@ -4,11 +4,11 @@ import type { SignInState } from '../auth/guards';
 import { FormError, Notice } from '../components/Alerts';
 import { Button } from '../components/Button';
 import { Page } from '../components/Page';
-import { PasswordField } from '../components/PasswordField';
+import { CodeField } from '../components/CodeField';
+import { NEW_PASSWORD_HINT, PasswordField } from '../components/PasswordField';
 import { ResendButton } from '../components/ResendButton';
 import { TextField } from '../components/TextField';
 import { AUTH_FIELD_PATTERNS, collectErrors, hasErrors, serverErrors, type FieldErrors } from '../lib/formErrors';
-import { isApiError } from '../api/errors';
 import {
   normalizeCode,
   normalizeEmail,
@@ -17,7 +17,7 @@ import {
   validateNewPassword,
 } from '../lib/validation';
 import { Link, useNavigate } from '../router/router';
-import { RESEND_COOLDOWN_MS } from './signUpFlow';
+import { RESEND_COOLDOWN_MS, cooldownAfter } from './signUpFlow';
 
 type Field = 'email' | 'code' | 'password';
 
@@ -68,9 +68,7 @@ export function ForgotPasswordPage() {
       setNotice(isResend ? `We sent a new code to ${address}.` : null);
       setStep('reset');
     } catch (error) {
-      if (isApiError(error) && error.status === 429 && error.retryAfter !== null) {
-        setResendAvailableAt(Date.now() + error.retryAfter * 1000);
-      }
+      setResendAvailableAt((current) => cooldownAfter(error, Date.now(), current));
       const found = serverErrors<Field>(error, { email: AUTH_FIELD_PATTERNS.email });
       if (found.email) setStep('email');
       setErrors(found);
@@ -160,21 +158,14 @@ export function ForgotPasswordPage() {
       }
     >
       <form className="form" noValidate onSubmit={(event) => submit(event, confirm)}>
-        <TextField
+        <CodeField
           id={FIELD_IDS.code}
-          label="Code from the email"
           value={code}
           onValueChange={(value) => {
             setCode(normalizeCode(value));
             clear('code');
           }}
           error={errors.code}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxLength={6}
-          className="input--code"
-          required
         />
         <PasswordField
           id={FIELD_IDS.password}
@@ -187,7 +178,7 @@ export function ForgotPasswordPage() {
             clear('password');
           }}
           error={errors.password}
-          hint="At least 10 characters. A few unrelated words make a strong password."
+          hint={NEW_PASSWORD_HINT}
           required
         />
         <Notice>{notice}</Notice>

@@ -1,12 +1,14 @@
-import { useEffect, useReducer, useRef, type FormEvent } from 'react';
+import { useReducer, type FormEvent } from 'react';
 import { useAuth } from '../auth/AuthContext';
 import { HOME_PATH } from '../auth/guards';
 import { FormError, Notice } from '../components/Alerts';
 import { Button } from '../components/Button';
 import { Page } from '../components/Page';
-import { PasswordField } from '../components/PasswordField';
+import { CodeField } from '../components/CodeField';
+import { NEW_PASSWORD_HINT, PasswordField } from '../components/PasswordField';
 import { ResendButton } from '../components/ResendButton';
 import { TextField } from '../components/TextField';
+import { useFocusAfterRender } from '../lib/useFocusAfterRender';
 import { USERNAME_MAX } from '../lib/validation';
 import { Link, safeRedirectPath, useNavigate, useSearchParam } from '../router/router';
 import {
@@ -30,14 +32,7 @@ export function SignUpPage() {
   const navigate = useNavigate();
   const next = useSearchParam('next');
   const [state, dispatch] = useReducer(signUpReducer, initialSignUpState);
-  const focusAfterRender = useRef<SignUpField | null>(null);
-
-  useEffect(() => {
-    const field = focusAfterRender.current;
-    if (field === null) return;
-    focusAfterRender.current = null;
-    document.getElementById(FIELD_IDS[field])?.focus();
-  });
+  const focusLater = useFocusAfterRender();
 
   /**
    * Dispatches `action` on top of `from` and returns the resulting state (the
@@ -47,7 +42,8 @@ export function SignUpPage() {
   function apply(from: SignUpState, action: SignUpAction): SignUpState {
     const result = signUpReducer(from, action);
     dispatch(action);
-    focusAfterRender.current = firstInvalidField(result);
+    const field = firstInvalidField(result);
+    focusLater(field === null ? null : FIELD_IDS[field]);
     return result;
   }
 
@@ -147,18 +143,11 @@ export function SignUpPage() {
       }
     >
       <form className="form" noValidate onSubmit={(event) => onSubmit(event, register)}>
-        <TextField
+        <CodeField
           id={FIELD_IDS.code}
-          label="Code from the email"
           value={values.code}
           onValueChange={edit('code')}
           error={errors.code}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxLength={6}
-          className="input--code"
-          required
         />
         <TextField
           id={FIELD_IDS.username}
@@ -182,7 +171,7 @@ export function SignUpPage() {
           value={values.password}
           onValueChange={edit('password')}
           error={errors.password}
-          hint="At least 10 characters. A few unrelated words make a strong password."
+          hint={NEW_PASSWORD_HINT}
           required
         />
         <Notice>{state.notice}</Notice>

@@ -76,7 +76,7 @@ export function canResend(state: SignUpState, now: number): boolean {
 }
 
 /** When the server rate-limits, honour its Retry-After for the resend button too. */
-function cooldownAfter(error: unknown, now: number, current: number): number {
+export function cooldownAfter(error: unknown, now: number, current: number): number {
   if (isApiError(error) && error.status === 429 && error.retryAfter !== null) {
     return Math.max(current, now + error.retryAfter * 1000);
   }
