@@ -20,6 +20,22 @@ export interface PasswordResetInput {
   new_password: string;
 }
 
+export interface PasswordChangeInput {
+  current_password: string;
+  new_password: string;
+}
+
+export interface EmailChangeInput {
+  new_email: string;
+  /** The current password. */
+  password: string;
+}
+
+export interface EmailChangeConfirmInput {
+  new_email: string;
+  code: string;
+}
+
 /** The /api/auth/* endpoints. Successful sign-ins keep the access token in the client. */
 export function createAuthApi(client: ApiClient) {
   const remember = (session: SessionResponse): SessionResponse => {
@@ -69,6 +85,24 @@ export function createAuthApi(client: ApiClient) {
 
     confirmPasswordReset(input: PasswordResetInput): Promise<void> {
       return client.request('/auth/password-reset/confirm', { method: 'POST', body: input });
+    },
+
+    /**
+     * Ends every other session of the account; this one stays (the answer sets
+     * a new refresh cookie, and the access token stays valid until it expires).
+     */
+    changePassword(input: PasswordChangeInput): Promise<void> {
+      return client.request('/auth/password', { method: 'POST', body: input, auth: 'required' });
+    },
+
+    /** Sends a code to the new address (the answer never says whether it is taken). */
+    requestEmailChange(input: EmailChangeInput): Promise<void> {
+      return client.request('/auth/email', { method: 'POST', body: input, auth: 'required' });
+    },
+
+    /** Returns the account with its new address; a notice goes to the old one. */
+    confirmEmailChange(input: EmailChangeConfirmInput): Promise<User> {
+      return client.request('/auth/email/confirm', { method: 'POST', body: input, auth: 'required' });
     },
   };
 }

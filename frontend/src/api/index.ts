@@ -4,7 +4,15 @@ import { createAuthApi } from './auth';
 export { ApiClient } from './client';
 export type { AuthMode, RequestOptions } from './client';
 export { createAuthApi } from './auth';
-export type { AuthApi, LoginInput, RegisterInput, PasswordResetInput } from './auth';
+export type {
+  AuthApi,
+  EmailChangeConfirmInput,
+  EmailChangeInput,
+  LoginInput,
+  PasswordChangeInput,
+  PasswordResetInput,
+  RegisterInput,
+} from './auth';
 export { ApiError, errorMessage, formatWait, isApiError } from './errors';
 export { createSocialApi } from './social';
 export type { SocialApi, NewPost, PageParams, PostChanges, PostsPage, RequestsPage } from './social';

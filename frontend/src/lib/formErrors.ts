@@ -46,3 +46,12 @@ export function collectErrors<F extends string>(
 export function hasErrors<F extends string>(errors: FieldErrors<F>): boolean {
   return Object.values(errors).some(Boolean);
 }
+
+/** A wrong current password (when the form also has a new one, whose codes say just "password"). */
+export const CURRENT_PASSWORD_PATTERN = /(^|_)(wrong_password|current_password|credentials)(_|$)/;
+
+/** The id of the first field with an error, in the order of `ids` (the screen's order). */
+export function firstErrorId<F extends string>(errors: FieldErrors<F>, ids: Record<F, string>): string | null {
+  const field = (Object.keys(ids) as F[]).find((f) => errors[f]);
+  return field === undefined ? null : ids[field];
+}

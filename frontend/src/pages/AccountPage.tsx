@@ -6,6 +6,8 @@ import { Page } from '../components/Page';
 import { errorMessage, isApiError } from '../api/errors';
 import type { User } from '../api/types';
 import { EmailSettings } from '../social/EmailSettings';
+import { ChangeEmail } from '../account/ChangeEmail';
+import { ChangePassword } from '../account/ChangePassword';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
@@ -73,6 +75,9 @@ export function AccountPage() {
           </dd>
         </div>
       </dl>
+
+      <ChangePassword user={user} />
+      <ChangeEmail user={user} />
 
       <EmailSettings />
 
