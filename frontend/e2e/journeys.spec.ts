@@ -4,13 +4,17 @@
  * each sees exactly what they should; edit, delete, untag and disconnect
  * change what the other sees; they comment and react under a post and hear of
  * it in their notifications, while a third person the post no longer reaches
- * sees none of it; sign out and sign out everywhere. Every screen is captured
+ * sees none of it; one changes his password (his other device is signed out)
+ * and his email (the code from the mailbox), then signs in with both; sign out
+ * and sign out everywhere. Every screen is captured
  * at phone and desktop width and audited with axe.
  */
 import { expect, test, type Page } from '@playwright/test';
 import {
   DESKTOP,
+  PASSWORD,
   PHONE,
+  RUN,
   captureScreen,
   expectAccessible,
   expectNoSidewaysScroll,
@@ -21,12 +25,15 @@ import {
   signUp,
   type Person,
 } from './support/app';
+import { mailCount, waitForCode } from './support/ses';
 
 test.describe.configure({ mode: 'serial' });
 
 let ann: Person;
 let ben: Person;
 let cal: Person;
+/** Ben's password after he changes it. */
+const NEW_PASSWORD = 'amber kettle 4 meadows';
 /** Ann's dinner post, for opening it at its own address. */
 let postId: string;
 
@@ -373,6 +380,68 @@ test('disconnecting ends what either sees of the other', async () => {
   await ben.page.goto(`/u/${ann.username}`);
   await expect(ben.page.getByText(`You and @${ann.username} are not connected.`)).toBeVisible();
   await expect(ben.page.locator('.post__text')).toHaveCount(0);
+});
+
+test('Ben changes his password: his other devices are signed out, this one stays, and the new one signs him in', async ({ browser }) => {
+  const other = await browser.newContext();
+  const second = await other.newPage();
+  await signIn(second, ben);
+
+  await go(ben.page, 'Account', 'Your account');
+  const section = ben.page.getByRole('region', { name: 'Change password' });
+  await section.getByLabel('Current password', { exact: true }).fill(PASSWORD);
+  await section.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+  await expect(section.getByText(/^Strength:/)).toBeVisible();
+  await section.getByRole('button', { name: 'Change password' }).click();
+  await expect(section.getByRole('status')).toHaveText(/Your other devices were signed out; this one stays signed in\./);
+  await captureScreen(ben.page, 'account-password-changed');
+
+  // This browser keeps its session (the answer set a new refresh cookie)…
+  await ben.page.reload();
+  await expect(ben.page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+  // …the other one's has ended.
+  await second.reload();
+  await expect(second).toHaveURL(/\/sign-in\?next=%2Ffeed$/);
+
+  // The old password no longer works there; the new one does.
+  await second.getByLabel('Username or email').fill(ben.username);
+  await second.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await second.getByRole('button', { name: 'Sign in' }).click();
+  await expect(second.getByRole('alert').first()).toBeVisible();
+  await signIn(second, ben, { password: NEW_PASSWORD });
+  await other.close();
+});
+
+test('Ben changes his email with the code from the mailbox, then signs in with the new address', async ({ browser }) => {
+  const oldEmail = ben.email;
+  const newEmail = `ben.new.${RUN}@example.com`;
+  const noticesBefore = await mailCount(oldEmail);
+  const codesBefore = await mailCount(newEmail);
+
+  await go(ben.page, 'Account', 'Your account');
+  const section = ben.page.getByRole('region', { name: 'Change email address' });
+  await section.getByLabel('New email address').fill(newEmail);
+  await section.getByLabel('Current password', { exact: true }).fill(NEW_PASSWORD);
+  await section.getByRole('button', { name: 'Send code' }).click();
+  await expect(section.getByText(`We sent a code to ${newEmail}.`, { exact: false })).toBeVisible();
+  await captureScreen(ben.page, 'account-email-code');
+
+  const code = await waitForCode(newEmail, codesBefore);
+  await section.getByLabel('Code from the email').fill(code);
+  await section.getByRole('button', { name: 'Confirm new address' }).click();
+  await expect(section.getByRole('status')).toHaveText(`Your email address is now ${newEmail}. We let ${oldEmail} know about the change.`);
+  await expect(ben.page.locator('.details dd').filter({ hasText: newEmail })).toBeVisible();
+  // The old address is told.
+  await expect.poll(() => mailCount(oldEmail)).toBeGreaterThan(noticesBefore);
+  ben.email = newEmail;
+
+  // A fresh browser signs in with the new address.
+  const other = await browser.newContext();
+  const page = await other.newPage();
+  await signIn(page, ben, { login: newEmail, password: NEW_PASSWORD });
+  await go(page, 'Account', 'Your account');
+  await expect(page.locator('.details dd').filter({ hasText: newEmail })).toBeVisible();
+  await other.close();
 });
 
 test('sign out, and sign out everywhere', async ({ browser }) => {

@@ -45,10 +45,15 @@ export async function signUp(person: Person): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: 'Feed' })).toBeVisible();
 }
 
-export async function signIn(page: Page, person: Person): Promise<void> {
+/** Signs in with the username (or `login`, e.g. the email) and the journeys' password (or `password`). */
+export async function signIn(
+  page: Page,
+  person: Person,
+  { login = person.username, password = PASSWORD }: { login?: string; password?: string } = {},
+): Promise<void> {
   await page.goto('/sign-in');
-  await page.getByLabel('Username or email').fill(person.username);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Username or email').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Feed' })).toBeVisible();
 }
