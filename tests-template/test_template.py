@@ -43,6 +43,9 @@ EXPECTED_ROUTES = {
         "GET /api/auth/me",
         "POST /api/auth/password-reset",
         "POST /api/auth/password-reset/confirm",
+        "POST /api/auth/password",
+        "POST /api/auth/email",
+        "POST /api/auth/email/confirm",
     },
     "UsersFunction": {"GET /api/users/search", "GET /api/users/{id}", "GET /api/users/{id}/posts"},
     "ConnectionsFunction": {
@@ -728,6 +731,9 @@ def test_credential_routes_are_tighter_than_default(http_api):
         "POST /api/auth/login",
         "POST /api/auth/password-reset",
         "POST /api/auth/password-reset/confirm",
+        "POST /api/auth/password",
+        "POST /api/auth/email",
+        "POST /api/auth/email/confirm",
     ):
         settings = http_api["RouteSettings"][key]
         assert settings["ThrottlingRateLimit"] < default["ThrottlingRateLimit"], key

@@ -43,6 +43,10 @@ impl Email {
                 "Your Intentional Social password reset code",
                 "to choose a new password for your Intentional Social account",
             ),
+            CodePurpose::EmailChange => (
+                "Your Intentional Social email change code",
+                "to make this the address of your Intentional Social account",
+            ),
         };
         Self {
             subject: format!("{subject}: {code}"),
@@ -80,6 +84,21 @@ impl Email {
                    mailbox first: change its password. Then choose a new Intentional Social password with \
                    \"Forgot password\" on the sign-in page; that signs everyone else out again.\n\n\
                    We never ask for your password or a code by email.\n\n— Intentional Social\n"
+                .into(),
+        }
+    }
+
+    /// Sent to the old address once an account moved to a new one: no link
+    /// and no code, and what to do if it was not the owner.
+    pub fn email_changed() -> Self {
+        Self {
+            unsubscribe: None,
+            subject: "Your Intentional Social email address was changed".into(),
+            text: "Hello,\n\nThe email address of your Intentional Social account was just changed; \
+                   this address no longer signs in to it and gets no more codes.\n\n\
+                   If this was you, there is nothing to do.\n\n\
+                   If it was not you, someone signed in to your account. Reply to this email or write \
+                   to the operators of your installation, with the time you got it.\n\n— Intentional Social\n"
                 .into(),
         }
     }

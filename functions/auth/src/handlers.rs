@@ -271,3 +271,114 @@ pub async fn confirm_password_reset(
     accounts::reset_password(&app, &ip.0, email, code, &body.new_password).await?;
     Ok(with_cleared_cookie(StatusCode::NO_CONTENT.into_response()))
 }
+
+// ---- one's own password and address -----------------------------------------
+
+/// `POST /api/auth/password`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The password the account has now.
+    pub current_password: String,
+    /// The new one (same rules as at sign-up).
+    pub new_password: String,
+}
+
+/// Changes the caller's password. Every other session ends; this one goes
+/// on under a new refresh cookie.
+#[utoipa::path(post, path = "/api/auth/password", tag = "auth", request_body = PasswordChange,
+    security(("bearer" = [])),
+    responses((status = 204, description = "Password changed; other sessions revoked; a new refresh cookie set"),
+              (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn change_password(
+    State(app): State<App>,
+    ip: ClientIp,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<PasswordChange>,
+) -> Result<Response, ApiError> {
+    let user = accounts::change_password(
+        &app,
+        &ip.0,
+        &caller.user_id,
+        body.current_password,
+        &body.new_password,
+    )
+    .await?;
+    let signed = sessions::start(&app, user).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    set_refresh_cookie(
+        response.headers_mut(),
+        &signed.refresh.encode(),
+        signed.refresh_seconds,
+    );
+    Ok(response)
+}
+
+/// `POST /api/auth/email`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailChange {
+    /// The address to move to.
+    pub new_email: String,
+    /// The account's password.
+    pub password: String,
+}
+
+/// Sends a code to the new address (an address with an account gets a
+/// notice instead: the answer is the same).
+#[utoipa::path(post, path = "/api/auth/email", tag = "auth", request_body = EmailChange,
+    security(("bearer" = [])),
+    responses((status = 202, body = Accepted), (status = 400, body = ErrorBody),
+              (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn request_email_change(
+    State(app): State<App>,
+    ip: ClientIp,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<EmailChange>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    let email = accounts::request_email_change(
+        &app,
+        &ip.0,
+        &caller.user_id,
+        &body.new_email,
+        body.password,
+    )
+    .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            message: format!(
+                "We sent a code to {}, valid for {} minutes. Enter it to move your account there.",
+                email.as_str(),
+                CODE_TTL_SECONDS / 60
+            ),
+        }),
+    ))
+}
+
+/// `POST /api/auth/email/confirm`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfirmation {
+    /// The address the code was sent to.
+    pub new_email: String,
+    /// The six digits from the email.
+    pub code: String,
+}
+
+/// Moves the account to the new address; the old one is told.
+#[utoipa::path(post, path = "/api/auth/email/confirm", tag = "auth", request_body = EmailConfirmation,
+    security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 400, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn confirm_email_change(
+    State(app): State<App>,
+    ip: ClientIp,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<EmailConfirmation>,
+) -> Result<Json<User>, ApiError> {
+    let user =
+        accounts::confirm_email_change(&app, &ip.0, &caller.user_id, &body.new_email, &body.code)
+            .await?;
+    Ok(Json(user.into()))
+}

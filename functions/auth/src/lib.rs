@@ -23,6 +23,9 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(handlers::me))
         .routes(routes!(handlers::request_password_reset))
         .routes(routes!(handlers::confirm_password_reset))
+        .routes(routes!(handlers::change_password))
+        .routes(routes!(handlers::request_email_change))
+        .routes(routes!(handlers::confirm_email_change))
 }
 
 /// The Lambda's router, with the shared middleware.

@@ -24,6 +24,9 @@ pub enum CodePurpose {
     Register,
     /// Choosing a new password.
     PasswordReset,
+    /// Moving a signed-in account to a new address (the code goes there, and
+    /// is bound to the account that asked).
+    EmailChange,
 }
 
 impl CodePurpose {
@@ -32,6 +35,7 @@ impl CodePurpose {
         match self {
             CodePurpose::Register => "register",
             CodePurpose::PasswordReset => "reset",
+            CodePurpose::EmailChange => "email",
         }
     }
 }

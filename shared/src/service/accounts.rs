@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use crate::auth::{hash_password, verify_password};
 use crate::config::RateLimit;
 use crate::domain::Timestamp;
+use crate::domain::ValidationError;
 use crate::domain::account::{Email, Login, PASSWORD_MAX_LEN, Password, Username};
 use crate::domain::ids::UserId;
 use crate::domain::one_time_code::CodePurpose;
@@ -351,4 +352,185 @@ pub async fn account(app: &App, me: &UserId) -> Result<UserRecord, ApiError> {
         .user(me)
         .await?
         .ok_or_else(ApiError::unauthenticated)
+}
+
+/// Checks the signed-in person's own password, as sign-in does: counted
+/// against the account's sign-in lock before it is checked, given back when
+/// right, so this route guesses no faster than sign-in (1 UpdateItem beside
+/// the profile's and the password's GetItem, 1 UpdateItem back).
+async fn own_password(
+    app: &App,
+    client_ip: &str,
+    me: &UserId,
+    field: &'static str,
+    password: String,
+) -> Result<UserRecord, ApiError> {
+    if password.chars().count() > PASSWORD_MAX_LEN {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            format!("Field `{field}`: at most {PASSWORD_MAX_LEN} characters."),
+        ));
+    }
+    let failures = sign_in_failures(app);
+    let (user, stored_hash, taken) = tokio::join!(
+        app.store.user(me),
+        app.store.password_hash(me),
+        rate_limit::take(&app.store, failures, me.as_str()),
+    );
+    let user = user?.ok_or_else(ApiError::unauthenticated)?;
+    let mut stored_hash = stored_hash?;
+    if stored_hash.is_none() {
+        stored_hash = app.store.legacy_password_hash(me).await?;
+    }
+    let taken = taken.map_err(|error| match error.retry_after {
+        Some(retry_after) if error.status == StatusCode::TOO_MANY_REQUESTS => {
+            ApiError::sign_in_locked(retry_after)
+        }
+        _ => error,
+    })?;
+    if !verify_password(stored_hash, password).await {
+        tracing::warn!(event = "password_check_failed", client_ip, user_id = %me, "wrong current password");
+        return Err(ApiError::bad_request(
+            "wrong_password",
+            format!("Field `{field}`: that is not your current password. Check it and try again."),
+        ));
+    }
+    rate_limit::give_back(&app.store, failures, me.as_str(), taken).await?;
+    Ok(user)
+}
+
+/// Changes the signed-in person's password, which needs the current one:
+/// the new hash and the credential version moved on in one transaction, so
+/// every session begun before it can no longer refresh; their items are
+/// deleted and the owner is told by email. The caller gets a new session.
+pub async fn change_password(
+    app: &App,
+    client_ip: &str,
+    me: &UserId,
+    current: String,
+    new_password: &str,
+) -> Result<UserRecord, ApiError> {
+    let user = own_password(app, client_ip, me, "current_password", current).await?;
+    let password = Password::parse(
+        "new_password",
+        new_password,
+        &[user.email.as_str(), user.username.as_str()],
+    )?;
+    let password_hash = hash(password).await?;
+    app.store.set_password(me, &password_hash, None).await?;
+    let (revoked, noticed) = tokio::join!(
+        app.store.delete_all_sessions(me),
+        app.mailer
+            .send(user.email.as_str(), Message::password_changed()),
+    );
+    if let Err(error) = noticed {
+        tracing::warn!(%error, user_id = %me, "password-changed notice not sent");
+    }
+    let revoked = revoked?;
+    tracing::info!(event = "password_changed", client_ip, user_id = %me, revoked, "password changed; other sessions revoked");
+    // The profile as it is now: the new credential version for the session.
+    app.store
+        .user(me)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)
+}
+
+/// Sends a code to the address the signed-in person wants to move to,
+/// bound to their account, once their password is checked. The answer is
+/// the same whether the address is free or has an account (which gets the
+/// "already registered" notice instead, as at sign-up); counted per client
+/// address and per new address like every code.
+pub async fn request_email_change(
+    app: &App,
+    client_ip: &str,
+    me: &UserId,
+    new_email: &str,
+    password: String,
+) -> Result<Email, ApiError> {
+    let new_email = new_address(new_email)?;
+    let user = own_password(app, client_ip, me, "password", password).await?;
+    if user.email == new_email {
+        return Err(ApiError::bad_request(
+            "same_email",
+            "Field `new_email`: that is already your address.",
+        ));
+    }
+    // The code windows (per client, per address) and the address's claim,
+    // read at once.
+    let limits = app.config.rate_limits;
+    let (per_ip, per_email, claim) = tokio::join!(
+        rate_limit::count(&app.store, rule("code-ip", limits.code_per_ip), client_ip),
+        rate_limit::count(
+            &app.store,
+            rule("code-email", limits.code_per_email),
+            new_email.as_str()
+        ),
+        app.store.user_id_by_email(&new_email),
+    );
+    per_ip?;
+    per_email?;
+    if claim?.is_some() {
+        codes::store_unsent(app, CodePurpose::EmailChange, &new_email).await?;
+        app.mailer
+            .send(new_email.as_str(), Message::already_registered())
+            .await?;
+    } else {
+        codes::send_bound(app, CodePurpose::EmailChange, &new_email, Some(me)).await?;
+    }
+    tracing::info!(event = "email_change_requested", client_ip, user_id = %me, "email change requested");
+    Ok(new_email)
+}
+
+/// Moves the signed-in person to the new address with the code sent there:
+/// the claims, the profile and the code in one transaction, so of
+/// concurrent changes and registrations of one address exactly one
+/// commits. The old address is told.
+pub async fn confirm_email_change(
+    app: &App,
+    client_ip: &str,
+    me: &UserId,
+    new_email: &str,
+    code: &str,
+) -> Result<UserRecord, ApiError> {
+    let new_email = new_address(new_email)?;
+    let code = codes::well_formed(code)?;
+    let code = codes::check_bound(
+        app,
+        client_ip,
+        CodePurpose::EmailChange,
+        &new_email,
+        code,
+        Answer::Detailed,
+        Some(me),
+    )
+    .await?;
+    let user = app
+        .store
+        .user(me)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    app.store
+        .change_email(&user, &new_email, code.to_consume())
+        .await?;
+    if let Err(error) = app
+        .mailer
+        .send(user.email.as_str(), Message::email_changed())
+        .await
+    {
+        tracing::warn!(%error, user_id = %me, "email-changed notice not sent");
+    }
+    tracing::info!(event = "email_changed", client_ip, user_id = %me, "email address changed");
+    Ok(UserRecord {
+        email: new_email,
+        ..user
+    })
+}
+
+/// The address an account moves to, read as sign-up reads one; its errors
+/// name the field it came in.
+fn new_address(raw: &str) -> Result<Email, ValidationError> {
+    Email::parse(raw).map_err(|error| ValidationError {
+        field: "new_email",
+        ..error
+    })
 }

@@ -4,6 +4,7 @@
 
 use crate::domain::Timestamp;
 use crate::domain::account::Email;
+use crate::domain::ids::UserId;
 use crate::domain::one_time_code::{self, CODE_TTL_SECONDS, CodeCheck, CodePurpose, OneTimeCode};
 use crate::email::Email as Message;
 use crate::rate_limit::{self, Rule};
@@ -57,7 +58,19 @@ pub fn well_formed(code: &str) -> Result<&str, CodeRefused> {
 /// PutItem). If the email fails, the code is removed again: nothing
 /// half-done remains.
 pub async fn send(app: &App, purpose: CodePurpose, email: &Email) -> Result<(), ApiError> {
-    let code = store_new(app, purpose, email).await?;
+    send_bound(app, purpose, email, None).await
+}
+
+/// [`send`], the code bound to `account`: only that account's
+/// [`check`] with it accepts it (an email change, whose code goes to an
+/// address the account does not have yet).
+pub async fn send_bound(
+    app: &App,
+    purpose: CodePurpose,
+    email: &Email,
+    account: Option<&UserId>,
+) -> Result<(), ApiError> {
+    let code = store_new(app, purpose, email, account).await?;
     if let Err(error) = app
         .mailer
         .send(email.as_str(), Message::code(purpose, code.digits()))
@@ -77,14 +90,33 @@ async fn store_new(
     app: &App,
     purpose: CodePurpose,
     email: &Email,
+    account: Option<&UserId>,
 ) -> Result<OneTimeCode, ApiError> {
     let code = OneTimeCode::generate();
-    let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code.digits());
+    let hash = hash(app, purpose, email, code.digits(), account);
     let expires_at = Timestamp::now().plus_seconds(CODE_TTL_SECONDS);
     app.store
         .put_code(purpose, email, &hash, expires_at)
         .await?;
     Ok(code)
+}
+
+/// The keyed hash a code is stored and checked as; a bound code's hash
+/// covers the account too.
+fn hash(
+    app: &App,
+    purpose: CodePurpose,
+    email: &Email,
+    digits: &str,
+    account: Option<&UserId>,
+) -> String {
+    match account {
+        None => one_time_code::hash_code(app.keys.code_key(), purpose, email, digits),
+        Some(account) => {
+            let bound = format!("{account}:{digits}");
+            one_time_code::hash_code(app.keys.code_key(), purpose, email, &bound)
+        }
+    }
 }
 
 /// A code checked against the stored one, ready to be consumed atomically
@@ -131,7 +163,20 @@ pub async fn check<'a>(
     code: &str,
     answer: Answer,
 ) -> Result<CheckedCode<'a>, ApiError> {
-    let hash = one_time_code::hash_code(app.keys.code_key(), purpose, email, code);
+    check_bound(app, client_ip, purpose, email, code, answer, None).await
+}
+
+/// [`check`] of a code sent with [`send_bound`] to `account`.
+pub async fn check_bound<'a>(
+    app: &App,
+    client_ip: &str,
+    purpose: CodePurpose,
+    email: &'a Email,
+    code: &str,
+    answer: Answer,
+    account: Option<&UserId>,
+) -> Result<CheckedCode<'a>, ApiError> {
+    let hash = hash(app, purpose, email, code, account);
     let (taken, stored) = tokio::join!(
         rate_limit::take(&app.store, wrong_codes(app), client_ip),
         app.store.code(purpose, email),
@@ -177,5 +222,5 @@ pub async fn check<'a>(
 /// Stores a code that is never sent (1 PutItem), so that a request for an
 /// address that gets no code makes the same store calls as one that does.
 pub async fn store_unsent(app: &App, purpose: CodePurpose, email: &Email) -> Result<(), ApiError> {
-    store_new(app, purpose, email).await.map(drop)
+    store_new(app, purpose, email, None).await.map(drop)
 }

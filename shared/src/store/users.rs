@@ -104,6 +104,8 @@ enum AccountCondition {
     UnderRateLimit,
     /// The profile whose password changes exists.
     ProfileExists,
+    /// The account still has the address it moves from, and its claim.
+    AddressUnchanged,
     /// No credentials item has the new user's id.
     CredentialsNew,
 }
@@ -267,6 +269,18 @@ impl Store {
         password_hash: &str,
         code: CodeToConsume<'_>,
     ) -> Result<(), CreateUserError> {
+        self.set_password(user_id, password_hash, Some(code)).await
+    }
+
+    /// Sets a new password hash and moves the credential version on (1
+    /// `TransactWriteItems`), consuming `code` in it when the change is a
+    /// reset: a change by the signed-in person needs none.
+    pub async fn set_password(
+        &self,
+        user_id: &UserId,
+        password_hash: &str,
+        code: Option<CodeToConsume<'_>>,
+    ) -> Result<(), CreateUserError> {
         use AccountCondition::*;
         let update = Update::builder()
             .table_name(&self.table)
@@ -288,14 +302,16 @@ impl Store {
             .set_item(Some(credentials))
             .build()
             .map_err(build_error)?;
-        let transaction = Transaction::new()
+        let mut transaction = Transaction::new()
             .item(
                 ProfileExists,
                 TransactWriteItem::builder().update(update).build(),
             )
             // Overwrites the hash; the profile's condition is the check.
-            .unconditioned(TransactWriteItem::builder().put(put).build())
-            .item(CodeLive, self.consume_code_item(&code)?);
+            .unconditioned(TransactWriteItem::builder().put(put).build());
+        if let Some(code) = &code {
+            transaction = transaction.item(CodeLive, self.consume_code_item(code)?);
+        }
         match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
@@ -303,6 +319,67 @@ impl Store {
             // its email's claim just before, so a profile gone meanwhile is
             // reported like a code gone; the person starts over either way.
             Err(TransactError::ConditionsFailed(_)) => Err(CreateUserError::CodeGone),
+        }
+    }
+
+    /// Moves `user` to a new email address in one `TransactWriteItems`: the
+    /// new address's claim (on condition that nobody has it: of concurrent
+    /// changes and registrations of one address exactly one commits), the
+    /// old claim's deletion (on condition that it is still theirs), the
+    /// profile's address (on condition that it is still the old one), and
+    /// the code consumed.
+    pub async fn change_email(
+        &self,
+        user: &UserRecord,
+        new_email: &Email,
+        code: CodeToConsume<'_>,
+    ) -> Result<(), CreateUserError> {
+        use AccountCondition::*;
+        let claim = Item::from([
+            pk(keys::email_claim(new_email)),
+            sk(keys::CLAIM),
+            ("user_id".into(), s(&user.id)),
+            ("username".into(), s(&user.username)),
+        ]);
+        let old_claim = aws_sdk_dynamodb::types::Delete::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::email_claim(&user.email)))
+            .key(keys::SK, s(keys::CLAIM))
+            .condition_expression("user_id = :me")
+            .expression_attribute_values(":me", s(&user.id))
+            .build()
+            .map_err(build_error)?;
+        let profile = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::user(&user.id)))
+            .key(keys::SK, s(keys::PROFILE))
+            .update_expression("SET email = :new")
+            .condition_expression("email = :old")
+            .expression_attribute_values(":new", s(new_email))
+            .expression_attribute_values(":old", s(&user.email))
+            .build()
+            .map_err(build_error)?;
+        let transaction = Transaction::new()
+            .item(EmailFree, self.put_new(claim)?)
+            .item(
+                AddressUnchanged,
+                TransactWriteItem::builder().delete(old_claim).build(),
+            )
+            .item(
+                AddressUnchanged,
+                TransactWriteItem::builder().update(profile).build(),
+            )
+            .item(CodeLive, self.consume_code_item(&code)?);
+        match self.transact(transaction).await {
+            Ok(()) => Ok(()),
+            Err(TransactError::Store(error)) => Err(error.into()),
+            Err(TransactError::ConditionsFailed(failed)) => Err(if failed.has(EmailFree) {
+                CreateUserError::EmailTaken
+            } else {
+                // The code, or the account moved meanwhile (another change
+                // committed first): the person starts over.
+                CreateUserError::CodeGone
+            }),
         }
     }
 

@@ -61,18 +61,16 @@ async fn deep_cursor(gateway: &Gateway, token: &str) -> Deep {
     }
 }
 
-/// The newest post of one of the reader's connections in their feed: what
-/// the conversation calls comment and react on.
+/// The newest post of one of the reader's connections (the last one, whose
+/// posts the reader may all see): what the conversation calls comment and
+/// react on.
 async fn friends_post(gateway: &Gateway, token: &str, seeded: &Seeded) -> String {
-    let url = format!("{}/api/feed?limit={PAGE}", gateway.base);
+    let friend = seeded.friends.last().expect("connections");
+    let url = format!("{}/api/users/{}/posts?limit=1", gateway.base, friend.id);
     let (_, body) = timed(gateway.client.get(url).bearer_auth(token)).await;
-    body["posts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|post| post["author"]["id"] != seeded.reader.id.as_str())
-        .and_then(|post| post["id"].as_str())
-        .expect("a connection's post in the feed")
+    body["posts"][0]["id"]
+        .as_str()
+        .expect("a connection's post the reader may see")
         .to_owned()
 }
 

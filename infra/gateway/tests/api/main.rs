@@ -18,6 +18,7 @@ mod guessing;
 mod limits;
 mod logs;
 mod mail;
+mod own_account;
 mod posts;
 mod sessions;
 mod tags;
