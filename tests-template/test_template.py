@@ -41,6 +41,7 @@ EXPECTED_ROUTES = {
         "POST /api/auth/logout",
         "POST /api/auth/logout-all",
         "GET /api/auth/me",
+        "PATCH /api/auth/me",
         "POST /api/auth/password-reset",
         "POST /api/auth/password-reset/confirm",
         "POST /api/auth/password",

@@ -17,6 +17,10 @@ pub struct User {
     pub username: String,
     /// Normalised email address.
     pub email: String,
+    /// What they call themselves; `null` when not set.
+    pub display_name: Option<String>,
+    /// A few words about them; `null` when not set.
+    pub bio: Option<String>,
     /// RFC 3339 creation time.
     pub created_at: String,
 }
@@ -27,6 +31,8 @@ impl From<UserRecord> for User {
             id: record.id.into_string(),
             username: record.username.into_string(),
             email: record.email.into_string(),
+            display_name: record.display_name.map(|n| n.as_str().to_owned()),
+            bio: record.bio.map(|b| b.as_str().to_owned()),
             created_at: record.created_at.to_rfc3339(),
         }
     }

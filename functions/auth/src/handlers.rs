@@ -232,6 +232,47 @@ pub async fn me(State(app): State<App>, caller: CurrentUser) -> Result<Json<User
     Ok(Json(user.into()))
 }
 
+/// `PATCH /api/auth/me`: each field left out is kept, `null` removes it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileChange {
+    /// 1–50 characters, one line; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub display_name: Option<Option<String>>,
+    /// Up to 300 characters; `null` (or empty) removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub bio: Option<Option<String>>,
+}
+
+/// A field that is in the body, `null` or not: `Some(None)` for `null`
+/// (left out, `#[serde(default)]` makes it `None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Changes what the caller says about themselves.
+#[utoipa::path(patch, path = "/api/auth/me", tag = "auth", request_body = ProfileChange,
+    security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn update_me(
+    State(app): State<App>,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<ProfileChange>,
+) -> Result<Json<User>, ApiError> {
+    let edit = accounts::ProfileEdit {
+        display_name: body.display_name.as_ref().map(Option::as_deref),
+        bio: body.bio.as_ref().map(Option::as_deref),
+    };
+    let user = accounts::update_profile(&app, &caller.user_id, edit).await?;
+    Ok(Json(user.into()))
+}
+
 // ---- password reset ---------------------------------------------------------
 
 /// Sends a reset code if the address has an account (and a notice if not);

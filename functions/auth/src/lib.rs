@@ -20,7 +20,7 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(handlers::refresh))
         .routes(routes!(handlers::logout))
         .routes(routes!(handlers::logout_all))
-        .routes(routes!(handlers::me))
+        .routes(routes!(handlers::me, handlers::update_me))
         .routes(routes!(handlers::request_password_reset))
         .routes(routes!(handlers::confirm_password_reset))
         .routes(routes!(handlers::change_password))

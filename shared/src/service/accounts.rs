@@ -139,6 +139,8 @@ pub async fn register(
         credentials: 0,
         created_at: Timestamp::now(),
         email_settings: Default::default(),
+        display_name: None,
+        bio: None,
     };
     app.store
         .create_user(&user, &password_hash, code.to_consume(), count)
@@ -533,4 +535,40 @@ fn new_address(raw: &str) -> Result<Email, ValidationError> {
         field: "new_email",
         ..error
     })
+}
+
+/// What a profile change asks: each field kept (absent), set, or removed
+/// (`null`).
+pub struct ProfileEdit<'a> {
+    /// The display name.
+    pub display_name: Option<Option<&'a str>>,
+    /// The bio.
+    pub bio: Option<Option<&'a str>>,
+}
+
+/// Changes what the signed-in person says about themselves (1 UpdateItem).
+pub async fn update_profile(
+    app: &App,
+    me: &UserId,
+    edit: ProfileEdit<'_>,
+) -> Result<UserRecord, ApiError> {
+    use crate::domain::profile::{Bio, DisplayName};
+    use crate::store::FieldChange;
+    let display_name = match edit.display_name {
+        None => FieldChange::Keep,
+        Some(None) => FieldChange::Remove,
+        Some(Some(raw)) => FieldChange::Set(DisplayName::parse(raw)?),
+    };
+    let bio = match edit.bio {
+        None => FieldChange::Keep,
+        Some(None) => FieldChange::Remove,
+        Some(Some(raw)) => match Bio::parse(raw)? {
+            Some(bio) => FieldChange::Set(bio),
+            None => FieldChange::Remove,
+        },
+    };
+    app.store
+        .update_profile(me, &display_name, &bio)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)
 }

@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use super::*;
 use crate::domain::Timestamp;
 use crate::domain::account::{Email, Username};
+use crate::domain::profile::{Bio, DisplayName};
 
 /// A user as stored. The password hash is not part of it: it is a separate
 /// item (`keys::credentials`) that only the auth function reads.
@@ -25,6 +26,21 @@ pub struct UserRecord {
     pub created_at: Timestamp,
     /// Which emails they want.
     pub email_settings: crate::domain::conversation::EmailSettings,
+    /// What they call themselves, if they said.
+    pub display_name: Option<DisplayName>,
+    /// A few words about them, if they wrote some.
+    pub bio: Option<Bio>,
+}
+
+/// A change of one profile field: left as it is, set, or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldChange<T> {
+    /// Not in the request.
+    Keep,
+    /// A new value.
+    Set(T),
+    /// `null`: removed.
+    Remove,
 }
 
 /// Why a registration did not commit.
@@ -58,6 +74,10 @@ pub(crate) fn user_from_item(item: &Item) -> Result<UserRecord, StoreError> {
         credentials: attr_n(item, "credentials").unwrap_or(0),
         created_at: Timestamp(attr_n(item, "created_at")?),
         email_settings: super::notifications::email_settings_of(item),
+        display_name: attr_s(item, "display_name")
+            .ok()
+            .map(DisplayName::from_stored),
+        bio: attr_s(item, "bio").ok().map(Bio::from_stored),
     })
 }
 
@@ -380,6 +400,61 @@ impl Store {
                 // committed first): the person starts over.
                 CreateUserError::CodeGone
             }),
+        }
+    }
+
+    /// Changes what `user_id` says about themselves (1 conditional
+    /// UpdateItem returning the profile as it is now); `None` if there is no
+    /// such account.
+    pub async fn update_profile(
+        &self,
+        user_id: &UserId,
+        display_name: &FieldChange<DisplayName>,
+        bio: &FieldChange<Bio>,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let mut sets = Vec::new();
+        let mut removes = Vec::new();
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::user(user_id)))
+            .key(keys::SK, s(keys::PROFILE))
+            .condition_expression("attribute_exists(PK)")
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew);
+        match display_name {
+            FieldChange::Keep => {}
+            FieldChange::Set(name) => {
+                sets.push("display_name = :name");
+                update = update.expression_attribute_values(":name", s(name.as_str()));
+            }
+            FieldChange::Remove => removes.push("display_name"),
+        }
+        match bio {
+            FieldChange::Keep => {}
+            FieldChange::Set(bio) => {
+                sets.push("bio = :bio");
+                update = update.expression_attribute_values(":bio", s(bio.as_str()));
+            }
+            FieldChange::Remove => removes.push("bio"),
+        }
+        let mut expression = String::new();
+        if !sets.is_empty() {
+            expression = format!("SET {}", sets.join(", "));
+        }
+        if !removes.is_empty() {
+            expression = format!("{expression} REMOVE {}", removes.join(", "));
+        }
+        if expression.is_empty() {
+            return self.user(user_id).await;
+        }
+        match update.update_expression(expression.trim()).send().await {
+            Ok(output) => output
+                .attributes
+                .map(|item| user_from_item(&item))
+                .transpose(),
+            Err(error) if is_condition_failure(&error) => Ok(None),
+            Err(error) => Err(error.into()),
         }
     }
 

@@ -80,6 +80,8 @@ async fn create_user(app: &App, username: String, password_hash: String) -> User
         credentials: 0,
         created_at: now,
         email_settings: Default::default(),
+        display_name: None,
+        bio: None,
     };
     app.store
         .create_user(

@@ -111,6 +111,8 @@ async fn seeded_person(stack: &Stack) -> shared::store::UserRecord {
         credentials: 0,
         created_at: Timestamp::now(),
         email_settings: Default::default(),
+        display_name: None,
+        bio: None,
     };
     let email = user.email.clone();
     let store = &stack.app.store;

@@ -335,3 +335,75 @@ async fn the_own_account_calls_cost_what_data_model_says() {
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     reply.assert_write_cost(9, 7);
 }
+
+#[tokio::test]
+async fn a_person_sets_and_removes_their_display_name_and_bio() {
+    let stack = Stack::start().await;
+    let mut ann = stack.person();
+    ann.sign_up().await;
+    let me = ann.get("/api/auth/me").await;
+    assert_eq!(me.body["display_name"], serde_json::Value::Null);
+    assert_eq!(me.body["bio"], serde_json::Value::Null);
+    let patch = |body: serde_json::Value| ann.call(Method::PATCH, "/api/auth/me", Some(body));
+
+    // Set both: 1 UpdateItem.
+    let reply =
+        patch(json!({ "display_name": "  Ann Lind ", "bio": "Gardener.\nBakes on Sundays." }))
+            .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    reply.assert_write_cost(1, 1);
+    assert_eq!(reply.body["display_name"], "Ann Lind");
+    assert_eq!(reply.body["bio"], "Gardener.\nBakes on Sundays.");
+    assert_eq!(reply.body["email"], ann.email.as_str(), "the whole account");
+    // Absent keeps, null removes.
+    let reply = patch(json!({ "bio": null })).await;
+    assert_eq!(reply.body["display_name"], "Ann Lind");
+    assert_eq!(reply.body["bio"], serde_json::Value::Null);
+    assert_eq!(
+        ann.get("/api/auth/me").await.body["bio"],
+        serde_json::Value::Null
+    );
+    let reply = patch(json!({ "display_name": null, "bio": "" })).await;
+    assert_eq!(reply.body["display_name"], serde_json::Value::Null);
+    assert_eq!(reply.body["bio"], serde_json::Value::Null);
+    // Any script; one line; no text-direction controls; bounded.
+    assert_eq!(
+        patch(json!({ "display_name": "عائشة" })).await.status,
+        StatusCode::OK
+    );
+    for (body, code) in [
+        (json!({ "display_name": "" }), "invalid_display_name"),
+        (
+            json!({ "display_name": "x".repeat(51) }),
+            "invalid_display_name",
+        ),
+        (
+            json!({ "display_name": "Ann\nLind" }),
+            "invalid_display_name",
+        ),
+        (
+            json!({ "display_name": "Ann\u{202E}dniL" }),
+            "invalid_display_name",
+        ),
+        (json!({ "bio": "é".repeat(301) }), "invalid_bio"),
+        (json!({ "bio": "bell\u{7}" }), "invalid_bio"),
+    ] {
+        let reply = patch(body.clone()).await;
+        assert_eq!(
+            (reply.status, reply.code()),
+            (StatusCode::BAD_REQUEST, code),
+            "{body}"
+        );
+    }
+    let reply = patch(json!({ "email": "x@example.com" })).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::BAD_REQUEST,
+        "unknown fields are refused"
+    );
+    assert_eq!(
+        ann.get("/api/auth/me").await.body["display_name"],
+        "عائشة",
+        "nothing changed"
+    );
+}

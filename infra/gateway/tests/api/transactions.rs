@@ -83,6 +83,8 @@ impl SignUp {
             credentials: 0,
             created_at: Timestamp::now(),
             email_settings: Default::default(),
+            display_name: None,
+            bio: None,
         };
         SignUp::for_user(store, user).await
     }
@@ -151,6 +153,8 @@ fn nobody() -> UserRecord {
         credentials: 0,
         created_at: Timestamp::now(),
         email_settings: Default::default(),
+        display_name: None,
+        bio: None,
     }
 }
 
