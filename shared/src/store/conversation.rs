@@ -216,6 +216,11 @@ impl Store {
             ("post_author_id".into(), s(&comment.post_author_id)),
             ("content".into(), s(&comment.content)),
             ("created_at".into(), n(comment.created_at.0)),
+            (
+                keys::GSI1PK.into(),
+                s(keys::comments_by(&comment.author_id)),
+            ),
+            (keys::GSI1SK.into(), s(&comment.id)),
         ]);
         if let Some(edited) = comment.edited_at {
             item.insert("edited_at".into(), n(edited.0));
@@ -360,6 +365,11 @@ impl Store {
             ("username".into(), s(&reaction.username)),
             ("kind".into(), s(reaction.kind.as_str())),
             ("created_at".into(), n(reaction.created_at.0)),
+            (
+                keys::GSI1PK.into(),
+                s(keys::reactions_by(&reaction.user_id)),
+            ),
+            (keys::GSI1SK.into(), s(post_id)),
         ]);
         let mut put = Put::builder().table_name(&self.table).set_item(Some(item));
         let new = reaction_counter(reaction.kind);

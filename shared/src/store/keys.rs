@@ -91,8 +91,8 @@ pub fn rate(rule: &str, subject: &str) -> String {
 // | tag name claim | `USER#<owner>` | `TAGNAME#<folded name>` | |
 // | post | `POST#<post_id>` | `POST` | `AUTHOR#<author>` / `<post_id>` |
 // | feed entry | `FEED#<viewer>` | `<post_id>` | |
-// | comment | `POST#<post_id>` | `POST#COMMENT#<comment_id>` | |
-// | reaction | `POST#<post_id>` | `POST#REACTION#<user_id>` | |
+// | comment | `POST#<post_id>` | `POST#COMMENT#<comment_id>` | `COMMENTS#<author>` / `<comment_id>` |
+// | reaction | `POST#<post_id>` | `POST#REACTION#<user_id>` | `REACTIONS#<user>` / `<post_id>` |
 // | notification | `USER#<recipient>` | `NOTIF#<kind>#<id>` | `NOTIFS#<recipient>` / `<ULID of its last change>` |
 //
 // A post's comments and reactions live in its partition, sorted after the
@@ -175,6 +175,19 @@ pub fn reaction(user_id: &UserId) -> String {
 /// `NOTIF#<kind>#<id>`: one per source, so a repeat updates it in place.
 pub fn notification(key: &NotificationKey) -> String {
     format!("{NOTIFICATION_PREFIX}{}", key.id().replacen(':', "#", 1))
+}
+
+/// `COMMENTS#<author>`: the GSI1 partition of everything a person wrote
+/// under posts, so that their export and their account's deletion find
+/// their comments by key.
+pub fn comments_by(author: &UserId) -> String {
+    format!("COMMENTS#{author}")
+}
+
+/// `REACTIONS#<user>`: the GSI1 partition of a person's reactions (as
+/// [`comments_by`]).
+pub fn reactions_by(user: &UserId) -> String {
+    format!("REACTIONS#{user}")
 }
 
 /// `NOTIFS#<recipient>`: the GSI1 partition listing notifications newest first.

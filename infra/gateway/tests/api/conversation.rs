@@ -1197,3 +1197,50 @@ async fn the_other_conversation_calls_cost_what_data_model_says() {
     assert_eq!(reply.status, StatusCode::OK);
     reply.assert_write_cost(2, 2);
 }
+
+/// A person's comments and reactions are found by key (GSI1), not by a
+/// scan: what their export and their account's deletion read.
+#[tokio::test]
+async fn a_persons_comments_and_reactions_are_indexed_by_them() {
+    let stack = Stack::start().await;
+    let ann = signed_up(&stack).await;
+    let bob = signed_up(&stack).await;
+    connect(&ann, &bob).await;
+    let first = write(&ann, "One", "connections", &[]).await;
+    let second = write(&ann, "Two", "connections", &[]).await;
+    let comments = [
+        commented(&bob, &first, "a").await,
+        commented(&bob, &second, "b").await,
+    ];
+    commented(&ann, &first, "not Bob's").await;
+    assert_eq!(react(&bob, &second, "wow").await.status, StatusCode::OK);
+    let by = |partition: String| {
+        let table = stack.app.store.table().to_owned();
+        async move {
+            dynamodb()
+                .await
+                .query()
+                .table_name(table)
+                .index_name("GSI1")
+                .key_condition_expression("GSI1PK = :pk")
+                .expression_attribute_values(
+                    ":pk",
+                    aws_sdk_dynamodb::types::AttributeValue::S(partition),
+                )
+                .send()
+                .await
+                .unwrap()
+                .items
+                .unwrap_or_default()
+        }
+    };
+    let found: Vec<String> = by(format!("COMMENTS#{}", bob.id))
+        .await
+        .iter()
+        .map(|item| item["id"].as_s().unwrap().clone())
+        .collect();
+    assert_eq!(found, comments, "Bob's, oldest first");
+    let reactions = by(format!("REACTIONS#{}", bob.id)).await;
+    assert_eq!(reactions.len(), 1);
+    assert_eq!(reactions[0]["kind"].as_s().unwrap(), "wow");
+}
