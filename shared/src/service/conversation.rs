@@ -192,8 +192,13 @@ pub async fn delete_comment(
     Ok(())
 }
 
-/// A post, if the caller may see it now (1 GetItem, 1 more for the edge).
-async fn visible(app: &App, me: &UserId, post_id: &PostId) -> Result<PostRecord, ApiError> {
+/// A post, if the caller may see it now (1 GetItem, 1 more for the edge):
+/// the one reading of the rule for a single post.
+pub(crate) async fn visible(
+    app: &App,
+    me: &UserId,
+    post_id: &PostId,
+) -> Result<PostRecord, ApiError> {
     let post = app
         .store
         .post(post_id)

@@ -3,8 +3,8 @@
 use crate::domain::Timestamp;
 use crate::domain::ids::{PostId, UserId};
 use crate::domain::social::{Audience, RequestedTags, can_see, post_content, post_tags};
-use crate::service::{fanout, notifications, tags};
-use crate::store::{Edge, EdgeOf, PostChange, PostRecord};
+use crate::service::{conversation, fanout, notifications, tags};
+use crate::store::{Edge, PostChange, PostRecord};
 use crate::{ApiError, App};
 
 /// Writes a post for `audience` and puts it in the feeds of the people it is
@@ -45,24 +45,13 @@ pub async fn create(
 /// them (1 GetItem beside 1 of the caller's reaction, then 1 more for the
 /// author's edge to the caller).
 pub async fn visible(app: &App, me: &UserId, id: &PostId) -> Result<PostRecord, ApiError> {
-    let (post, mine) = tokio::join!(app.store.post(id), app.store.reaction(id, me));
-    let mut post = post?.ok_or_else(ApiError::post_not_found)?;
+    let (post, mine) = tokio::join!(
+        conversation::visible(app, me, id),
+        app.store.reaction(id, me)
+    );
+    let mut post = post?;
     post.conversation.mine = mine?.map(|reaction| reaction.kind);
-    let edge = if post.author_id == *me || post.audience == Audience::Private {
-        None
-    } else {
-        app.store
-            .edge(EdgeOf {
-                owner: &post.author_id,
-                other: me,
-            })
-            .await?
-    };
-    let edge_tags = edge.as_ref().map(|e| e.tag_ids.as_slice());
-    match can_see(me, &post.author_id, post.audience, &post.tag_ids, edge_tags) {
-        true => Ok(post),
-        false => Err(ApiError::post_not_found()),
-    }
+    Ok(post)
 }
 
 /// Changes one's own post: its text (1 conditional UpdateItem), its

@@ -393,6 +393,28 @@ pub(crate) fn attr_n(item: &Item, name: &str) -> Result<i64, StoreError> {
     }
 }
 
+/// An update expression setting `sets` and removing `removes` (either may be
+/// empty; both empty is the empty expression, nothing to change).
+fn set_and_remove(sets: &[&str], removes: &[&str]) -> String {
+    let mut parts = Vec::new();
+    if !sets.is_empty() {
+        parts.push(format!("SET {}", sets.join(", ")));
+    }
+    if !removes.is_empty() {
+        parts.push(format!("REMOVE {}", removes.join(", ")));
+    }
+    parts.join(" ")
+}
+
+/// Where the next page of a GSI1 Query starts: the last evaluated item's
+/// GSI1 sort key, if DynamoDB says there may be more.
+fn gsi1_next(last_evaluated: Option<&Item>) -> Option<String> {
+    last_evaluated
+        .and_then(|k| k.get(keys::GSI1SK))
+        .and_then(|v| v.as_s().ok())
+        .cloned()
+}
+
 fn ss<T: AsRef<str>>(values: &[T]) -> Option<AttributeValue> {
     (!values.is_empty()).then(|| AttributeValue::Ss(crate::domain::ids::strings(values)))
 }

@@ -155,12 +155,7 @@ impl Store {
     ) -> Result<Page<NotificationRecord>, StoreError> {
         let query = self.gsi1_newest_first(keys::notifications(me), before, limit);
         let output = query.send().await?;
-        let next = output
-            .last_evaluated_key
-            .as_ref()
-            .and_then(|k| k.get(keys::GSI1SK))
-            .and_then(|v| v.as_s().ok())
-            .cloned();
+        let next = gsi1_next(output.last_evaluated_key.as_ref());
         let items = output
             .items
             .unwrap_or_default()

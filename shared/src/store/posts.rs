@@ -212,13 +212,7 @@ impl Store {
                 None => removes.push("tag_ids"),
             }
         }
-        let mut expression = String::new();
-        if !sets.is_empty() {
-            expression = format!("SET {}", sets.join(", "));
-        }
-        if !removes.is_empty() {
-            expression = format!("{expression} REMOVE {}", removes.join(", "));
-        }
+        let expression = set_and_remove(&sets, &removes);
         if expression.is_empty() {
             // Nothing to change: the post as it is, if it is theirs.
             return Ok(self
@@ -227,7 +221,7 @@ impl Store {
                 .filter(|post| post.author_id == *author)
                 .map(|post| (post.clone(), post)));
         }
-        match update.update_expression(expression.trim()).send().await {
+        match update.update_expression(expression).send().await {
             Ok(output) => {
                 let Some(item) = output.attributes else {
                     return Ok(None);
@@ -311,12 +305,7 @@ impl Store {
             query = query.filter_expression(expression);
         }
         let output = query.send().await?;
-        let evaluated_last = output
-            .last_evaluated_key
-            .as_ref()
-            .and_then(|k| k.get(keys::GSI1SK))
-            .and_then(|v| v.as_s().ok())
-            .cloned();
+        let evaluated_last = gsi1_next(output.last_evaluated_key.as_ref());
         let items = output
             .items
             .unwrap_or_default()

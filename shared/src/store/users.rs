@@ -438,17 +438,11 @@ impl Store {
             }
             FieldChange::Remove => removes.push("bio"),
         }
-        let mut expression = String::new();
-        if !sets.is_empty() {
-            expression = format!("SET {}", sets.join(", "));
-        }
-        if !removes.is_empty() {
-            expression = format!("{expression} REMOVE {}", removes.join(", "));
-        }
+        let expression = set_and_remove(&sets, &removes);
         if expression.is_empty() {
             return self.user(user_id).await;
         }
-        match update.update_expression(expression.trim()).send().await {
+        match update.update_expression(expression).send().await {
             Ok(output) => output
                 .attributes
                 .map(|item| user_from_item(&item))
