@@ -45,14 +45,18 @@ pub struct UserRef {
     pub id: String,
     /// Lower-case username.
     pub username: String,
+    /// What they call themselves; `null` when they have not said. Shown
+    /// with the username to whoever is shown the person.
+    pub display_name: Option<String>,
 }
 
 impl UserRef {
     /// The public view of a person.
-    pub fn new(id: UserId, username: Username) -> Self {
+    pub fn new(id: UserId, username: Username, display_name: Option<String>) -> Self {
         Self {
             id: id.into_string(),
             username: username.into_string(),
+            display_name,
         }
     }
 }
@@ -134,7 +138,11 @@ impl Post {
         let mine = record.author_id == *caller;
         Self {
             id: record.id.into_string(),
-            author: UserRef::new(record.author_id, record.author_username),
+            author: UserRef::new(
+                record.author_id,
+                record.author_username,
+                record.author_display_name,
+            ),
             content: record.content,
             audience: record.audience,
             created_at: record.created_at.to_rfc3339(),
@@ -203,7 +211,7 @@ pub struct Connection {
 impl From<crate::store::Edge> for Connection {
     fn from(edge: crate::store::Edge) -> Self {
         Self {
-            user: UserRef::new(edge.other_id, edge.other_username),
+            user: UserRef::new(edge.other_id, edge.other_username, edge.other_display_name),
             connected_at: edge.connected_at.to_rfc3339(),
             tag_ids: strings(&edge.tag_ids),
         }
@@ -256,7 +264,11 @@ impl From<crate::store::CommentRecord> for Comment {
         Self {
             id: record.id.into_string(),
             post_id: record.post_id.into_string(),
-            author: UserRef::new(record.author_id, record.author_username),
+            author: UserRef::new(
+                record.author_id,
+                record.author_username,
+                record.author_display_name,
+            ),
             content: record.content,
             created_at: record.created_at.to_rfc3339(),
             edited_at: record.edited_at.map(|t| t.to_rfc3339()),
@@ -294,7 +306,7 @@ pub struct Reaction {
 impl From<crate::store::ReactionRecord> for Reaction {
     fn from(record: crate::store::ReactionRecord) -> Self {
         Self {
-            user: UserRef::new(record.user_id, record.username),
+            user: UserRef::new(record.user_id, record.username, record.display_name),
             kind: record.kind,
             created_at: record.created_at.to_rfc3339(),
         }
@@ -350,6 +362,7 @@ impl From<crate::service::notifications::Notice> for Notification {
             actor: UserRef {
                 id: notice.actor_id.into_string(),
                 username: notice.actor_username,
+                display_name: notice.actor_display_name,
             },
             others: notice.others,
             post_id: notice.post_id.map(|id| id.into_string()),

@@ -116,7 +116,7 @@ pub async fn list_requests(
         requests: requests
             .into_iter()
             .map(|r| PendingRequest {
-                user: UserRef::new(r.other_id, r.other_username),
+                user: UserRef::new(r.other_id, r.other_username, r.other_display_name),
                 created_at: r.created_at.to_rfc3339(),
             })
             .collect(),

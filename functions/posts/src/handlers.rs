@@ -111,7 +111,7 @@ pub async fn post_audience(
     let viewers = posts::audience(&app, &caller.user_id, &post_id(&id)?).await?;
     let users: Vec<UserRef> = viewers
         .into_iter()
-        .map(|edge| UserRef::new(edge.other_id, edge.other_username))
+        .map(|edge| UserRef::new(edge.other_id, edge.other_username, edge.other_display_name))
         .collect();
     Ok(Json(PostAudience {
         count: users.len(),

@@ -55,6 +55,9 @@ pub struct Found {
     pub id: String,
     /// Username.
     pub username: String,
+    /// What they call themselves (`null` when not set): shown with the
+    /// username to whoever finds it.
+    pub display_name: Option<String>,
     /// How the caller relates to them.
     pub relationship: RelationshipName,
 }
@@ -87,9 +90,10 @@ pub async fn search(
     Ok(Json(SearchResults {
         users: found
             .into_iter()
-            .map(|(id, username, relationship)| Found {
-                id: id.into_string(),
-                username: username.into_string(),
+            .map(|(user, relationship)| Found {
+                id: user.id.into_string(),
+                username: user.username.into_string(),
+                display_name: user.display_name.map(|n| n.as_str().to_owned()),
                 relationship: describe(relationship).0,
             })
             .collect(),
@@ -105,6 +109,9 @@ pub struct Profile {
     pub relationship: RelationshipName,
     /// RFC 3339, when connected.
     pub connected_at: Option<String>,
+    /// What they say about themselves: for their connections (and
+    /// themselves) only, `null` for everyone else and when not set.
+    pub bio: Option<String>,
 }
 
 /// A person and how the caller relates to them (1 BatchGetItem).
@@ -118,11 +125,21 @@ pub async fn profile(
 ) -> Result<Json<Profile>, ApiError> {
     let id = UserId::parse(&id).ok_or_else(ApiError::user_not_found)?;
     let (user, relationship) = people::person(&app, &caller.user_id, &id).await?;
+    let close = matches!(
+        relationship,
+        Relationship::Connected(_) | Relationship::SelfView
+    );
+    let bio = user.bio.filter(|_| close).map(|b| b.as_str().to_owned());
     let (relationship, connected_at) = describe(relationship);
     Ok(Json(Profile {
-        user: UserRef::new(user.id, user.username),
+        user: UserRef::new(
+            user.id,
+            user.username,
+            user.display_name.map(|n| n.as_str().to_owned()),
+        ),
         relationship,
         connected_at,
+        bio,
     }))
 }
 

@@ -10,7 +10,7 @@ use crate::domain::social::{Pager, can_see};
 use crate::service::fanout::best_effort;
 use crate::service::notifications;
 use crate::store::{
-    CommentRecord, ConversationError, Edge, EdgeOf, PostRecord, ReactionRecord, UserRecord,
+    CommentRecord, ConversationError, Edge, EdgeOf, Names, PostRecord, ReactionRecord, UserRecord,
 };
 use crate::{ApiError, App};
 
@@ -18,32 +18,49 @@ use crate::{ApiError, App};
 /// same person's changed it in between.
 const REACTION_ATTEMPTS: usize = 3;
 
-/// Whether `me` may see `post`, given the author's edge to them.
-fn may_see(me: &UserId, post: &PostRecord, edge: Option<&Edge>) -> bool {
+/// Whether `me` may see `post`, given the author's edge to them and the
+/// names read with it: an author whose account is being deleted is gone.
+fn may_see(me: &UserId, post: &PostRecord, edge: Option<&Edge>, names: &Names) -> bool {
     let edge_tags = edge.map(|e| e.tag_ids.as_slice());
-    can_see(me, &post.author_id, post.audience, &post.tag_ids, edge_tags)
+    names.exists(&post.author_id)
+        && can_see(me, &post.author_id, post.audience, &post.tag_ids, edge_tags)
 }
 
-/// The author's edge to `me`, when the rule needs it (1 GetItem, or none
-/// for one's own and for private posts).
-async fn edge_for(app: &App, me: &UserId, post: &PostRecord) -> Result<Option<Edge>, ApiError> {
-    if post.author_id == *me || post.audience == crate::domain::social::Audience::Private {
-        return Ok(None);
-    }
-    Ok(app
-        .store
-        .edge(EdgeOf {
+/// What reading `post` needs beside it: the author's edge to `me` when the
+/// rule needs it (not for one's own or private posts) and the profiles of
+/// the author and of `people` on the page, in 1 BatchGetItem.
+async fn access<'a>(
+    app: &App,
+    me: &UserId,
+    post: &'a PostRecord,
+    people: Vec<&'a UserId>,
+) -> Result<(Option<Edge>, Names), ApiError> {
+    let edge = (post.author_id != *me && post.audience != crate::domain::social::Audience::Private)
+        .then_some(EdgeOf {
             owner: &post.author_id,
             other: me,
-        })
-        .await?)
+        });
+    let people = std::iter::once(&post.author_id).chain(people);
+    Ok(app.store.edge_and_names(edge, people).await?)
+}
+
+/// The author's display name set on `post`, and the comments of accounts
+/// being deleted left out, with their authors' names on the rest.
+fn named(mut post: PostRecord, comments: &mut Vec<CommentRecord>, names: &Names) -> PostRecord {
+    post.author_display_name = names.display_name(&post.author_id);
+    comments.retain(|c| names.exists(&c.author_id));
+    for comment in comments {
+        comment.author_display_name = names.display_name(&comment.author_id);
+    }
+    post
 }
 
 /// A page of a post's comments, oldest first, if the caller may see the
-/// post. 2 requests a page: the first is 1 Query returning the post with its
-/// first comments, then the author's edge to the caller (1 GetItem); a later
-/// page's cursor names the author, so the post with that edge (1
-/// BatchGetItem) and the comments (1 Query) are read at once.
+/// post. 2 requests a page, one after the other: the first page is 1 Query
+/// returning the post with its first comments, a later one 1 Query of the
+/// comments after the cursor; then 1 BatchGetItem of the author's edge to
+/// the caller with the profiles of the author and the page's commenters
+/// (and, on a later page, the post: the cursor names its author).
 pub async fn comments(
     app: &App,
     me: &UserId,
@@ -65,23 +82,31 @@ pub async fn comments(
         None => {
             let thread = app.store.thread(post_id, None, pager.limit).await?;
             let post = thread.post.clone().ok_or_else(ApiError::post_not_found)?;
-            let edge = edge_for(app, me, &post).await?;
-            if !may_see(me, &post, edge.as_ref()) {
+            let commenters: Vec<&UserId> = thread.comments.iter().map(|c| &c.author_id).collect();
+            let (edge, names) = access(app, me, &post, commenters).await?;
+            if !may_see(me, &post, edge.as_ref(), &names) {
                 return Err(ApiError::post_not_found());
             }
+            let mut thread = thread;
+            let post = named(post, &mut thread.comments, &names);
             (post, thread)
         }
         Some((author, comment)) => {
-            let (found, thread) = tokio::join!(
-                app.store.post_and_edge(post_id, author, me),
-                app.store.thread(post_id, Some(comment), pager.limit),
-            );
-            let (post, edge) = found?;
+            let mut thread = app
+                .store
+                .thread(post_id, Some(comment), pager.limit)
+                .await?;
+            let commenters: Vec<&UserId> = thread.comments.iter().map(|c| &c.author_id).collect();
+            let (post, edge, names) = app
+                .store
+                .post_and_edge(post_id, author, me, commenters)
+                .await?;
             let post = post.ok_or_else(ApiError::post_not_found)?;
-            if !may_see(me, &post, edge.as_ref()) {
+            if !may_see(me, &post, edge.as_ref(), &names) {
                 return Err(ApiError::post_not_found());
             }
-            (post, thread?)
+            let post = named(post, &mut thread.comments, &names);
+            (post, thread)
         }
     };
     let next = thread.next.map(|last| format!("{} {last}", post.author_id));
@@ -105,10 +130,11 @@ async fn joinable(
     let (post, profile) = tokio::join!(app.store.post(post_id), app.store.user(me));
     let post = post?.ok_or_else(ApiError::post_not_found)?;
     let profile = profile?.ok_or_else(ApiError::unauthenticated)?;
-    let edge = edge_for(app, me, &post).await?;
-    if !may_see(me, &post, edge.as_ref()) {
+    let (edge, names) = access(app, me, &post, Vec::new()).await?;
+    if !may_see(me, &post, edge.as_ref(), &names) {
         return Err(ApiError::post_not_found());
     }
+    let post = named(post, &mut Vec::new(), &names);
     Ok((post, profile))
 }
 
@@ -130,6 +156,7 @@ pub async fn add_comment(
         post_id: post.id.clone(),
         author_id: profile.id.clone(),
         author_username: profile.username.clone(),
+        author_display_name: profile.display_name.as_ref().map(|n| n.as_str().to_owned()),
         post_author_id: post.author_id.clone(),
         content,
         created_at: Timestamp::now(),
@@ -192,8 +219,9 @@ pub async fn delete_comment(
     Ok(())
 }
 
-/// A post, if the caller may see it now (1 GetItem, 1 more for the edge):
-/// the one reading of the rule for a single post.
+/// A post, if the caller may see it now (1 GetItem, then 1 BatchGetItem of
+/// the edge and the author's profile): the one reading of the rule for a
+/// single post.
 pub(crate) async fn visible(
     app: &App,
     me: &UserId,
@@ -204,9 +232,9 @@ pub(crate) async fn visible(
         .post(post_id)
         .await?
         .ok_or_else(ApiError::post_not_found)?;
-    let edge = edge_for(app, me, &post).await?;
-    match may_see(me, &post, edge.as_ref()) {
-        true => Ok(post),
+    let (edge, names) = access(app, me, &post, Vec::new()).await?;
+    match may_see(me, &post, edge.as_ref(), &names) {
+        true => Ok(named(post, &mut Vec::new(), &names)),
         false => Err(ApiError::post_not_found()),
     }
 }
@@ -263,6 +291,7 @@ pub async fn react(
         let reaction = ReactionRecord {
             user_id: profile.id.clone(),
             username: profile.username.clone(),
+            display_name: profile.display_name.as_ref().map(|n| n.as_str().to_owned()),
             kind,
             created_at: Timestamp::now(),
         };
@@ -313,7 +342,8 @@ pub async fn unreact(app: &App, me: &UserId, post_id: &PostId) -> Result<Reactio
 }
 
 /// Who reacted to a post the caller may see, a page at a time (the post
-/// and the first page at once, then the edge: 3 requests, 2 deep).
+/// and the page at once, then the edge with the profiles of the author and
+/// of those who reacted: 3 requests, 2 deep).
 pub async fn reactions(
     app: &App,
     me: &UserId,
@@ -324,12 +354,26 @@ pub async fn reactions(
     let list = format!("reactions:{post_id}");
     let pager = Pager::open(app.keys.cursor_key(), me, list, limit, cursor)?;
     let (post, page) = tokio::join!(
-        visible(app, me, post_id),
+        app.store.post(post_id),
         app.store
             .reactions(post_id, pager.start.as_deref(), pager.limit)
     );
-    post?;
-    let page = page?;
+    let post = post?.ok_or_else(ApiError::post_not_found)?;
+    let mut page = page?;
+    let (edge, names) = access(
+        app,
+        me,
+        &post,
+        page.items.iter().map(|r| &r.user_id).collect(),
+    )
+    .await?;
+    if !may_see(me, &post, edge.as_ref(), &names) {
+        return Err(ApiError::post_not_found());
+    }
+    page.items.retain(|r| names.exists(&r.user_id));
+    for reaction in &mut page.items {
+        reaction.display_name = names.display_name(&reaction.user_id);
+    }
     Ok(Listing {
         next_cursor: pager.next_cursor(page.next.as_deref()),
         items: page.items,

@@ -100,18 +100,32 @@ async fn connect(app: &App, me: &UserRecord, requester: &UserRecord) -> Result<E
     Ok(Edge {
         other_id: requester.id.clone(),
         other_username: requester.username.clone(),
+        other_display_name: requester
+            .display_name
+            .as_ref()
+            .map(|n| n.as_str().to_owned()),
         connected_at: now,
         tag_ids: Vec::new(),
     })
 }
 
-/// The caller's pending requests in one direction, newest first (1 Query).
+/// The caller's pending requests in one direction, newest first, with the
+/// other people's names (1 Query, then 1 BatchGetItem of their profiles:
+/// the cap keeps it one).
 pub async fn requests(
     app: &App,
     me: &UserId,
     incoming: bool,
 ) -> Result<Vec<PendingRequest>, ApiError> {
     let mut requests = app.store.requests(me, incoming).await?;
+    let names = app
+        .store
+        .names(requests.iter().map(|r| &r.other_id))
+        .await?;
+    requests.retain(|r| names.exists(&r.other_id));
+    for request in &mut requests {
+        request.other_display_name = names.display_name(&request.other_id);
+    }
     requests.sort_by_key(|r| std::cmp::Reverse(r.created_at));
     Ok(requests)
 }
@@ -125,15 +139,28 @@ pub async fn remove_request(app: &App, me: &UserId, other: &UserId) -> Result<()
     }
 }
 
-/// The caller's connections, most recent first (1 Query).
+/// The caller's connections, most recent first, with their names (1 Query,
+/// then 1 BatchGetItem of their profiles: the cap keeps it one).
 pub async fn connections(app: &App, me: &UserId) -> Result<Vec<Edge>, ApiError> {
     let mut edges = app.store.connections(me).await?;
+    named_edges(app, &mut edges).await?;
     edges.sort_by(|a, b| {
         b.connected_at
             .cmp(&a.connected_at)
             .then(a.other_username.as_str().cmp(b.other_username.as_str()))
     });
     Ok(edges)
+}
+
+/// The other people's names set on `edges`, and the edges to accounts being
+/// deleted left out (1 BatchGetItem; none for no edges).
+pub(crate) async fn named_edges(app: &App, edges: &mut Vec<Edge>) -> Result<(), ApiError> {
+    let names = app.store.names(edges.iter().map(|e| &e.other_id)).await?;
+    edges.retain(|e| names.exists(&e.other_id));
+    for edge in edges {
+        edge.other_display_name = names.display_name(&edge.other_id);
+    }
+    Ok(())
 }
 
 /// Ends a connection on both sides; neither sees the other's posts any

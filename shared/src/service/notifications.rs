@@ -38,6 +38,8 @@ pub struct Notice {
     pub actor_id: UserId,
     /// Their username.
     pub actor_username: String,
+    /// Their display name, as read with the page.
+    pub actor_display_name: Option<String>,
     /// How many others did the same (reactions: the post's other reactions now).
     pub others: i64,
     /// The post it is about.
@@ -93,8 +95,12 @@ fn shown(
                     .contains(&(post_id.clone(), record.actor_id.clone()))
         }),
     };
+    // An actor whose account was deleted is gone with everything they did,
+    // even before the clean-up reaches this notification.
+    let visible = visible && sources.names.exists(&record.actor_id);
     visible.then(|| Notice {
         key: record.key,
+        actor_display_name: sources.names.display_name(&record.actor_id),
         actor_id: record.actor_id,
         actor_username: record.actor_username.into_string(),
         others,

@@ -13,7 +13,7 @@ pub async fn find(
     app: &App,
     me: &UserId,
     query: &str,
-) -> Result<Option<(UserId, Username, Relationship)>, ApiError> {
+) -> Result<Option<(UserRecord, Relationship)>, ApiError> {
     let query = query.trim();
     if query.is_empty() {
         return Err(ApiError::bad_request(
@@ -33,7 +33,7 @@ pub async fn find(
         // Not a possible username, so certainly nobody's.
         return Ok(None);
     };
-    let Some((id, username)) = app
+    let Some((id, _)) = app
         .store
         .user_by_username(&username)
         .await?
@@ -41,8 +41,8 @@ pub async fn find(
     else {
         return Ok(None);
     };
-    let (_, relationship) = app.store.relationship(me, &id).await?;
-    Ok(Some((id, username, relationship)))
+    let (profile, relationship) = app.store.relationship(me, &id).await?;
+    Ok(profile.map(|profile| (profile, relationship)))
 }
 
 /// A person and how the caller relates to them (1 BatchGetItem).

@@ -29,6 +29,7 @@ pub async fn create(
         id: PostId::new(),
         author_id: author.id,
         author_username: author.username,
+        author_display_name: author.display_name.map(|n| n.as_str().to_owned()),
         content,
         audience,
         tag_ids,
@@ -131,7 +132,8 @@ pub async fn change(
 }
 
 /// Who can see one's own post now: the connections the rule lets through
-/// (1 GetItem of the post beside 1 Query of the author's partition). To
+/// (1 GetItem of the post beside 1 Query of the author's partition, then 1
+/// BatchGetItem of their profiles, for their names). To
 /// anyone but the author the post's audience does not exist.
 pub async fn audience(app: &App, me: &UserId, id: &PostId) -> Result<Vec<Edge>, ApiError> {
     let (post, context) = tokio::join!(app.store.post(id), app.store.author_context(me));
@@ -151,6 +153,7 @@ pub async fn audience(app: &App, me: &UserId, id: &PostId) -> Result<Vec<Edge>, 
             )
         })
         .collect();
+    super::graph::named_edges(app, &mut viewers).await?;
     viewers.sort_by(|a, b| a.other_username.as_str().cmp(b.other_username.as_str()));
     Ok(viewers)
 }

@@ -130,15 +130,23 @@ async fn feed_round(
         .filter(|e| e.author_id != *me)
         .map(|e| e.author_id.clone())
         .collect();
-    let (mut found, edges) = app.store.posts_and_edges(&post_ids, &others, me).await?;
+    let named: HashSet<UserId> = page.items.iter().map(|e| e.author_id.clone()).collect();
+    let (mut found, edges, names) = app
+        .store
+        .posts_and_edges(&post_ids, &others, &named, me)
+        .await?;
     let mut visible = Vec::with_capacity(page.items.len());
     for entry in &page.items {
-        // Deleted posts are simply gone.
-        let Some(post) = found.remove(&entry.post_id) else {
+        // Deleted posts are simply gone, and so is everything of a deleted
+        // account, whatever its clean-up has reached.
+        let Some(mut post) = found.remove(&entry.post_id) else {
             continue;
         };
         let edge_tags = edges.get(&post.author_id).map(|e| e.tag_ids.as_slice());
-        if can_see(me, &post.author_id, post.audience, &post.tag_ids, edge_tags) {
+        if names.exists(&post.author_id)
+            && can_see(me, &post.author_id, post.audience, &post.tag_ids, edge_tags)
+        {
+            post.author_display_name = names.display_name(&post.author_id);
             visible.push(post);
         }
     }

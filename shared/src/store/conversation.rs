@@ -22,6 +22,8 @@ pub struct CommentRecord {
     pub author_id: UserId,
     /// Their username.
     pub author_username: Username,
+    /// Their display name, as read with the page.
+    pub author_display_name: Option<String>,
     /// The post's author, who may delete it too (a condition in the store).
     pub post_author_id: UserId,
     /// Text.
@@ -39,6 +41,8 @@ pub struct ReactionRecord {
     pub user_id: UserId,
     /// Their username.
     pub username: Username,
+    /// Their display name, as read with the page.
+    pub display_name: Option<String>,
     /// How.
     pub kind: ReactionKind,
     /// When (set again when the kind changes).
@@ -101,6 +105,7 @@ fn comment_from_item(item: &Item) -> Result<CommentRecord, StoreError> {
         post_id: PostId::from_stored(attr_s(item, "post_id")?),
         author_id: UserId::from_stored(attr_s(item, "author_id")?),
         author_username: Username::from_stored(attr_s(item, "author_username")?),
+        author_display_name: None,
         post_author_id: UserId::from_stored(attr_s(item, "post_author_id")?),
         content: attr_s(item, "content")?,
         created_at: Timestamp(attr_n(item, "created_at")?),
@@ -112,6 +117,7 @@ fn reaction_from_item(item: &Item) -> Result<ReactionRecord, StoreError> {
     Ok(ReactionRecord {
         user_id: UserId::from_stored(attr_s(item, "user_id")?),
         username: Username::from_stored(attr_s(item, "username")?),
+        display_name: None,
         kind: ReactionKind::from_stored(&attr_s(item, "kind")?)
             .ok_or_else(|| StoreError::Corrupt("reaction kind".into()))?,
         created_at: Timestamp(attr_n(item, "created_at")?),
@@ -167,28 +173,37 @@ impl Store {
         })
     }
 
-    /// A post and its author's edge to `viewer`, in one BatchGetItem (the
-    /// later pages of a thread: its cursor names the author).
-    pub async fn post_and_edge(
+    /// A post, its author's edge to `viewer` and the profiles of the author
+    /// and of `people`, in one BatchGetItem (the later pages of a thread:
+    /// its cursor names the author).
+    pub async fn post_and_edge<'a>(
         &self,
         post_id: &PostId,
-        author: &UserId,
+        author: &'a UserId,
         viewer: &UserId,
-    ) -> Result<(Option<PostRecord>, Option<Edge>), StoreError> {
+        people: Vec<&'a UserId>,
+    ) -> Result<(Option<PostRecord>, Option<Edge>, Names), StoreError> {
         let mut wanted = vec![key(keys::post(post_id), keys::POST)];
         if author != viewer {
             wanted.push(key(keys::user(author), keys::connection(viewer)));
         }
+        let people: std::collections::BTreeSet<&UserId> =
+            std::iter::once(author).chain(people).collect();
+        wanted.extend(profile_keys(people));
         let mut post = None;
         let mut edge = None;
+        let mut names = Names::default();
         for item in self.batch_get(wanted).await? {
+            if names.absorb(&item)? {
+                continue;
+            }
             if attr_s(&item, keys::SK)? == keys::POST {
                 post = Some(post_from_item(&item)?);
             } else {
                 edge = Some(edge_from_item(&item)?);
             }
         }
-        Ok((post, edge))
+        Ok((post, edge, names))
     }
 
     /// One comment (1 GetItem).

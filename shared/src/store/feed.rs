@@ -162,15 +162,17 @@ impl Store {
         Ok(Page { items, next })
     }
 
-    /// Posts, the authors' edges to `viewer` and `viewer`'s reactions to the
-    /// posts, in one BatchGetItem per 100 keys, all at once (a default page
-    /// of 20 posts is one).
+    /// Posts, the authors' edges to `viewer`, `viewer`'s reactions to the
+    /// posts and the profiles of `named` (the page's authors: their names,
+    /// and whether they still exist), in one BatchGetItem per 100 keys, all
+    /// at once (a default page of 20 posts is one).
     pub async fn posts_and_edges(
         &self,
         post_ids: &[PostId],
         authors: &HashSet<UserId>,
+        named: &HashSet<UserId>,
         viewer: &UserId,
-    ) -> Result<(HashMap<PostId, PostRecord>, HashMap<UserId, Edge>), StoreError> {
+    ) -> Result<(HashMap<PostId, PostRecord>, HashMap<UserId, Edge>, Names), StoreError> {
         let mut wanted: Vec<_> = post_ids
             .iter()
             .map(|id| key(keys::post(id), keys::POST))
@@ -185,10 +187,15 @@ impl Store {
                 .iter()
                 .map(|id| key(keys::post(id), keys::reaction(viewer))),
         );
+        wanted.extend(profile_keys(named));
         let mut posts = HashMap::new();
         let mut edges = HashMap::new();
         let mut mine = HashMap::new();
+        let mut names = Names::default();
         for item in self.batch_get(wanted).await? {
+            if names.absorb(&item)? {
+                continue;
+            }
             let sort_key = attr_s(&item, keys::SK)?;
             if sort_key == keys::POST {
                 let post = post_from_item(&item)?;
@@ -212,25 +219,32 @@ impl Store {
                 post.conversation.mine = Some(kind);
             }
         }
-        Ok((posts, edges))
+        Ok((posts, edges, names))
     }
 
-    /// `viewer`'s reactions to these posts, set on them (1 BatchGetItem for
-    /// a page of up to 100; none for an empty page).
+    /// `viewer`'s reactions to these posts and their authors' names, set on
+    /// them; the posts of an account being deleted are dropped (1
+    /// BatchGetItem for a page of up to 99; none for an empty page).
     pub async fn with_my_reactions(
         &self,
         viewer: &UserId,
-        posts: &mut [PostRecord],
+        posts: &mut Vec<PostRecord>,
     ) -> Result<(), StoreError> {
         if posts.is_empty() {
             return Ok(());
         }
-        let wanted = posts
+        let mut wanted: Vec<Item> = posts
             .iter()
             .map(|post| key(keys::post(&post.id), keys::reaction(viewer)))
             .collect();
+        let authors: HashSet<&UserId> = posts.iter().map(|post| &post.author_id).collect();
+        wanted.extend(profile_keys(authors));
         let mut mine = HashMap::new();
+        let mut names = Names::default();
         for item in self.batch_get(wanted).await? {
+            if names.absorb(&item)? {
+                continue;
+            }
             let post = attr_s(&item, keys::PK)?
                 .trim_start_matches("POST#")
                 .to_owned();
@@ -238,8 +252,10 @@ impl Store {
                 mine.insert(post, kind);
             }
         }
+        posts.retain(|post| names.exists(&post.author_id));
         for post in posts {
             post.conversation.mine = mine.get(post.id.as_str()).copied();
+            post.author_display_name = names.display_name(&post.author_id);
         }
         Ok(())
     }

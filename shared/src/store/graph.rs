@@ -15,6 +15,8 @@ pub struct Edge {
     pub other_id: UserId,
     /// Their username (copied when connecting; usernames never change).
     pub other_username: Username,
+    /// Their display name, as read with the list (not stored on the edge).
+    pub other_display_name: Option<String>,
     /// When the connection was made.
     pub connected_at: Timestamp,
     /// The owner's own tags on the other person.
@@ -39,6 +41,8 @@ pub struct PendingRequest {
     pub other_id: UserId,
     /// Their username.
     pub other_username: Username,
+    /// Their display name, as read with the list.
+    pub other_display_name: Option<String>,
     /// When it was sent.
     pub created_at: Timestamp,
 }
@@ -144,6 +148,7 @@ pub(super) fn edge_from_item(item: &Item) -> Result<Edge, StoreError> {
     Ok(Edge {
         other_id: UserId::from_stored(attr_s(item, "other_id")?),
         other_username: Username::from_stored(attr_s(item, "other_username")?),
+        other_display_name: None,
         connected_at: Timestamp(attr_n(item, "connected_at")?),
         tag_ids: attr_tag_ids(item, "tag_ids"),
     })
@@ -153,6 +158,7 @@ pub(super) fn request_from_item(item: &Item) -> Result<PendingRequest, StoreErro
     Ok(PendingRequest {
         other_id: UserId::from_stored(attr_s(item, "other_id")?),
         other_username: Username::from_stored(attr_s(item, "other_username")?),
+        other_display_name: None,
         created_at: Timestamp(attr_n(item, "created_at")?),
     })
 }

@@ -55,6 +55,8 @@ pub struct Sources {
     pub connected: HashSet<UserId>,
     /// Who has a pending request to the recipient.
     pub requested: HashSet<UserId>,
+    /// The actors who still exist, with their display names.
+    pub names: Names,
 }
 
 fn notification_item(record: &NotificationRecord) -> Item {
@@ -226,7 +228,8 @@ impl Store {
 
     /// What `records` point at, as it is now, in one BatchGetItem (or one per
     /// 100 keys, all at once): their posts, comments and reactions, the
-    /// authors' edges to `me`, and `me`'s own edges and incoming requests.
+    /// authors' edges to `me`, `me`'s own edges and incoming requests, and
+    /// the actors' profiles (for their names, and whether they still exist).
     pub async fn notification_sources(
         &self,
         me: &UserId,
@@ -255,6 +258,7 @@ impl Store {
             if let Some(post) = &record.post_id {
                 wanted.push(key(keys::post(post), keys::POST));
             }
+            wanted.extend(profile_keys([&record.actor_id]));
             if let Some(author) = record.post_author_id.as_ref().filter(|a| *a != me) {
                 wanted.push(key(keys::user(author), keys::connection(me)));
             }
@@ -273,6 +277,9 @@ impl Store {
         }
         let my_partition = keys::user(me);
         for item in self.batch_get(wanted).await? {
+            if sources.names.absorb(&item)? {
+                continue;
+            }
             let partition = attr_s(&item, keys::PK)?;
             let sort_key = attr_s(&item, keys::SK)?;
             if sort_key == keys::POST {

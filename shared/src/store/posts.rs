@@ -17,6 +17,9 @@ pub struct PostRecord {
     pub author_id: UserId,
     /// The author's username.
     pub author_username: Username,
+    /// The author's display name, as read with the page (never stored on
+    /// the post: see `people`).
+    pub author_display_name: Option<String>,
     /// Text.
     pub content: String,
     /// Who it is for (its author can change it).
@@ -84,6 +87,7 @@ pub(super) fn post_from_item(item: &Item) -> Result<PostRecord, StoreError> {
         id: PostId::from_stored(attr_s(item, "id")?),
         author_id: UserId::from_stored(attr_s(item, "author_id")?),
         author_username: Username::from_stored(attr_s(item, "author_username")?),
+        author_display_name: None,
         content: attr_s(item, "content")?,
         audience: audience_of(item)?,
         tag_ids: attr_tag_ids(item, "tag_ids"),

@@ -128,6 +128,7 @@ fn post(
         id: PostId::new(),
         author_id: author.id.clone(),
         author_username: author.username.clone(),
+        author_display_name: None,
         content,
         audience,
         tag_ids,

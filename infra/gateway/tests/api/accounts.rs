@@ -382,7 +382,7 @@ async fn search_finds_exact_usernames_without_emails_and_never_the_caller() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(
         reply.body,
-        json!({ "users": [{ "id": bob.id, "username": bob.username, "relationship": "none" }] })
+        json!({ "users": [{ "id": bob.id, "username": bob.username, "display_name": null, "relationship": "none" }] })
     );
     let partial = &bob.username[..bob.username.len() - 1];
     assert_eq!(

@@ -43,7 +43,7 @@ async fn two_people_find_each_other_and_connect() {
         .await;
     assert_eq!(
         incoming.body["requests"][0]["user"],
-        json!({ "id": ann.id, "username": ann.username })
+        json!({ "id": ann.id, "username": ann.username, "display_name": null })
     );
     let outgoing = ann
         .get("/api/connections/requests?direction=outgoing")

@@ -196,10 +196,11 @@ async fn two_connected_people_talk_under_a_post_and_a_stranger_sees_none_of_it()
         .collect();
     assert_eq!(ids, [bobs.as_str(), anns.as_str()]);
     assert!(reply.body["next_cursor"].is_null());
-    // The author's own read needs no edge: 1 Query.
+    // The author's own read needs no edge: 1 Query, then the profiles of
+    // the author and the commenters (their names; whether they still exist).
     ann.get(&format!("/api/posts/{post}/comments"))
         .await
-        .assert_read_cost(1, 1);
+        .assert_read_cost(2, 2);
 
     // Reactions: one tap each; the counts and one's own come with the post.
     let reply = react(&bob, &post, "heart").await;
@@ -418,7 +419,9 @@ async fn bad_input_and_other_peoples_comments_are_refused_and_change_nothing() {
             "/api/posts/{post}/comments?limit=3&cursor={cursor}"
         ))
         .await;
-    second.assert_read_cost(2, 1);
+    // The comments after the cursor, then the post, the edge and the
+    // profiles of the page's people in one BatchGetItem.
+    second.assert_read_cost(2, 2);
     let contents: Vec<&str> = second.body["comments"]
         .as_array()
         .unwrap()
@@ -486,10 +489,11 @@ async fn the_visibility_matrix_holds_under_the_post_on_every_read_path() {
     commented(&lea, &post, "Me too.").await;
     assert_eq!(react(&lea, &post, "wow").await.status, StatusCode::OK);
 
-    // Who it reaches, for the author only: 1 GetItem beside 1 Query.
+    // Who it reaches, for the author only: 1 GetItem beside 1 Query, then
+    // their profiles (names) in 1 BatchGetItem.
     let reply = ann.get(&format!("/api/posts/{post}/audience")).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    reply.assert_read_cost(2, 1);
+    reply.assert_read_cost(3, 2);
     let mut reach = vec![tom.username.clone(), lea.username.clone()];
     reach.sort();
     let names = |body: &Value| -> Vec<String> {
@@ -847,6 +851,7 @@ async fn a_comment_racing_the_posts_deletion_leaves_no_orphan_and_no_notificatio
         post_id: shared::domain::ids::PostId::parse(&post).unwrap(),
         author_id: bob.user_id(),
         author_username: shared::domain::account::Username::from_stored(bob.username.clone()),
+        author_display_name: None,
         post_author_id: ann.user_id(),
         content: "Too late".into(),
         created_at: shared::domain::Timestamp::now(),

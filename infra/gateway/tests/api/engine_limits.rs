@@ -112,6 +112,7 @@ fn post_by(author: &UserId, n: usize) -> PostRecord {
         id: PostId::new(),
         author_id: author.clone(),
         author_username: shared::domain::account::Username::parse("limits").unwrap(),
+        author_display_name: None,
         content: format!("post {n}"),
         audience: Audience::Connections,
         tag_ids: vec![],

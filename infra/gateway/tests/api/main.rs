@@ -20,6 +20,7 @@ mod logs;
 mod mail;
 mod own_account;
 mod posts;
+mod profiles;
 mod sessions;
 mod tags;
 mod transactions;
