@@ -47,6 +47,8 @@ EXPECTED_ROUTES = {
         "POST /api/auth/password",
         "POST /api/auth/email",
         "POST /api/auth/email/confirm",
+        "POST /api/account/deletion-code",
+        "DELETE /api/account",
     },
     "UsersFunction": {"GET /api/users/search", "GET /api/users/{id}", "GET /api/users/{id}/posts"},
     "ConnectionsFunction": {
@@ -126,6 +128,7 @@ EXPECTED_DYNAMODB_ACTIONS = {
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
         "dynamodb:Query",
+        "dynamodb:BatchGetItem",
         "dynamodb:BatchWriteItem",
         # TransactWriteItems is authorised per item as Put/Update/Delete/ConditionCheckItem;
         # "dynamodb:TransactWriteItems" is not an IAM action.
@@ -181,6 +184,8 @@ EXPECTED_DYNAMODB_ACTIONS = {
 }
 # Functions whose DynamoDB statements may name GSI ARNs.
 INDEX_ACCESS_ALLOWED: set[str] = {
+    # Deleting an account finds its posts, comments and reactions on GSI1.
+    "AuthFunction",
     "UsersFunction",
     "ConnectionsFunction",
     "PostsFunction",
@@ -735,6 +740,8 @@ def test_credential_routes_are_tighter_than_default(http_api):
         "POST /api/auth/password",
         "POST /api/auth/email",
         "POST /api/auth/email/confirm",
+        "POST /api/account/deletion-code",
+        "DELETE /api/account",
     ):
         settings = http_api["RouteSettings"][key]
         assert settings["ThrottlingRateLimit"] < default["ThrottlingRateLimit"], key

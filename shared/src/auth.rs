@@ -102,6 +102,7 @@ pub struct Keys {
     code_key: Vec<u8>,
     cursor_key: Vec<u8>,
     unsubscribe_key: Vec<u8>,
+    hold_key: Vec<u8>,
 }
 
 /// Derives a purpose-specific key, so the JWT key and the code-hash key are
@@ -128,6 +129,7 @@ impl Keys {
             code_key: derive(secret.as_bytes(), "one-time-code-v1"),
             cursor_key: derive(secret.as_bytes(), "cursor-v1"),
             unsubscribe_key: derive(secret.as_bytes(), "unsubscribe-v1"),
+            hold_key: derive(secret.as_bytes(), "username-hold-v1"),
         }
     }
 
@@ -139,6 +141,18 @@ impl Keys {
     /// The key pagination cursors are signed with.
     pub fn cursor_key(&self) -> &[u8] {
         &self.cursor_key
+    }
+
+    /// The name of a deleted account's username hold: a keyed hash, so the
+    /// hold never stores the username itself.
+    pub fn username_hold(&self, username: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.hold_key).expect("any key length");
+        mac.update(username.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// The key one-click unsubscribe links are signed with.

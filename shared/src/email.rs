@@ -47,6 +47,10 @@ impl Email {
                 "Your Intentional Social email change code",
                 "to make this the address of your Intentional Social account",
             ),
+            CodePurpose::AccountDeletion => (
+                "Your Intentional Social account deletion code",
+                "to delete your Intentional Social account and everything in it, for good",
+            ),
         };
         Self {
             subject: format!("{subject}: {code}"),
@@ -84,6 +88,23 @@ impl Email {
                    mailbox first: change its password. Then choose a new Intentional Social password with \
                    \"Forgot password\" on the sign-in page; that signs everyone else out again.\n\n\
                    We never ask for your password or a code by email.\n\n— Intentional Social\n"
+                .into(),
+        }
+    }
+
+    /// Sent to the account's address once it was deleted: what went, and
+    /// that nothing of it is kept.
+    pub fn account_deleted() -> Self {
+        Self {
+            unsubscribe: None,
+            subject: "Your Intentional Social account was deleted".into(),
+            text: "Hello,\n\nYour Intentional Social account was deleted, as you asked: your profile, posts, \
+                   comments, reactions, connections, tags, requests and notifications are gone, and your \
+                   connections no longer see you. We keep nothing of it. Your username can be taken again \
+                   after 30 days; this address can sign up again at once.\n\n\
+                   If this was not you, someone had your password or could read this mailbox: secure this \
+                   mailbox, and write to the operators of your installation.\n\nThank you for the time you \
+                   spent with us.\n\n— Intentional Social\n"
                 .into(),
         }
     }

@@ -11,6 +11,7 @@ use shared::api::{ErrorBody, User};
 use shared::domain::one_time_code::CODE_TTL_SECONDS;
 use shared::http::{ClientIp, CurrentUser, JsonBody, cookie};
 use shared::service::accounts::{self, NewAccount};
+use shared::service::deletion;
 use shared::service::sessions::{self, Signed};
 use shared::{ApiError, App};
 
@@ -422,4 +423,65 @@ pub async fn confirm_email_change(
         accounts::confirm_email_change(&app, &ip.0, &caller.user_id, &body.new_email, &body.code)
             .await?;
     Ok(Json(user.into()))
+}
+
+// ---- deleting one's account -------------------------------------------------
+
+/// `DELETE /api/account`: exactly one of the two.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountDeletion {
+    /// The account's password.
+    pub password: Option<String>,
+    /// Or the code `POST /api/account/deletion-code` sent to its address.
+    pub code: Option<String>,
+}
+
+/// Sends a code to the account's own address, to delete it without the
+/// password.
+#[utoipa::path(post, path = "/api/account/deletion-code", tag = "account",
+    security(("bearer" = [])),
+    responses((status = 202, body = Accepted, description = "A code was sent to the account's address"),
+              (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn request_deletion_code(
+    State(app): State<App>,
+    ip: ClientIp,
+    caller: CurrentUser,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    deletion::send_code(&app, &ip.0, &caller.user_id).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            message: "We sent a code to your account's email address. It expires in 10 minutes."
+                .into(),
+        }),
+    ))
+}
+
+/// Deletes the caller's account and everything in it, for good. The
+/// sessions end, the refresh cookie is cleared, and a confirmation goes to
+/// the address.
+#[utoipa::path(delete, path = "/api/account", tag = "account", request_body = AccountDeletion,
+    security(("bearer" = [])),
+    responses((status = 204, description = "The account is gone; cookie cleared"),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
+pub async fn delete_account(
+    State(app): State<App>,
+    ip: ClientIp,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<AccountDeletion>,
+) -> Result<Response, ApiError> {
+    let confirmation = match (body.password, body.code) {
+        (Some(password), None) => deletion::Confirmation::Password(password),
+        (None, Some(code)) => deletion::Confirmation::Code(code),
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "Send either `password` (your password) or `code` (the code we emailed you), not both.",
+            ));
+        }
+    };
+    deletion::delete_account(&app, &ip.0, &caller.user_id, confirmation).await?;
+    Ok(with_cleared_cookie(StatusCode::NO_CONTENT.into_response()))
 }

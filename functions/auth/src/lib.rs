@@ -26,6 +26,8 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(handlers::change_password))
         .routes(routes!(handlers::request_email_change))
         .routes(routes!(handlers::confirm_email_change))
+        .routes(routes!(handlers::request_deletion_code))
+        .routes(routes!(handlers::delete_account))
 }
 
 /// The Lambda's router, with the shared middleware.

@@ -27,6 +27,9 @@ pub enum CodePurpose {
     /// Moving a signed-in account to a new address (the code goes there, and
     /// is bound to the account that asked).
     EmailChange,
+    /// Deleting one's account without the password (the code goes to the
+    /// account's address, bound to the account).
+    AccountDeletion,
 }
 
 impl CodePurpose {
@@ -36,6 +39,7 @@ impl CodePurpose {
             CodePurpose::Register => "register",
             CodePurpose::PasswordReset => "reset",
             CodePurpose::EmailChange => "email",
+            CodePurpose::AccountDeletion => "deletion",
         }
     }
 }

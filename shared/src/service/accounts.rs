@@ -131,6 +131,12 @@ pub async fn register(
         Answer::Detailed,
     )
     .await?;
+    // A deleted account's username is held for a while (see
+    // `deletion::USERNAME_HOLD_DAYS`): nobody can take it to pass as them.
+    let hold = app.keys.username_hold(username.as_str());
+    if app.store.username_held(&hold, Timestamp::now()).await? {
+        return Err(crate::store::CreateUserError::UsernameTaken.into());
+    }
     let password_hash = hash(password).await?;
     let user = UserRecord {
         id: UserId::new(),
@@ -360,7 +366,7 @@ pub async fn account(app: &App, me: &UserId) -> Result<UserRecord, ApiError> {
 /// against the account's sign-in lock before it is checked, given back when
 /// right, so this route guesses no faster than sign-in (1 UpdateItem beside
 /// the profile's and the password's GetItem, 1 UpdateItem back).
-async fn own_password(
+pub(crate) async fn own_password(
     app: &App,
     client_ip: &str,
     me: &UserId,

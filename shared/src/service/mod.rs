@@ -22,6 +22,7 @@
 pub mod accounts;
 pub mod codes;
 pub mod conversation;
+pub mod deletion;
 pub mod fanout;
 pub mod graph;
 pub mod notifications;

@@ -10,6 +10,7 @@ pub mod metrics;
 
 mod codes;
 mod conversation;
+mod deletion;
 mod feed;
 mod graph;
 mod notifications;
@@ -23,6 +24,7 @@ mod users;
 
 pub use codes::*;
 pub use conversation::*;
+pub use deletion::*;
 pub use feed::*;
 pub use graph::*;
 pub use notifications::*;
