@@ -262,6 +262,9 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
         keys::feed(me),
         keys::credentials(me),
         keys::rate("login-failures", user),
+        // Sign-in attempts after the deletion count under the login itself.
+        keys::rate("login-failures", &format!("login:{}", job.username.as_str())),
+        keys::rate("login-failures", &format!("login:{email}")),
         keys::rate(crate::rate_limit::CLIENT_CALLS, &format!("user:{user}")),
         keys::rate("code-email", email),
         keys::rate("reset-email", email),

@@ -214,7 +214,9 @@ impl Store {
             }
         }
         for item in posts? {
-            remains.posts.push(PostId::from_stored(attr_s(&item, "id")?));
+            remains
+                .posts
+                .push(PostId::from_stored(attr_s(&item, "id")?));
         }
         for item in comments? {
             remains.comments.push((
@@ -261,7 +263,8 @@ impl Store {
         match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::ConditionsFailed(_)) => {
-                self.delete_one(keys::user(gone), &keys::connection(other)).await
+                self.delete_one(keys::user(gone), &keys::connection(other))
+                    .await
             }
             Err(TransactError::Store(error)) => Err(error),
         }
@@ -278,9 +281,17 @@ impl Store {
         gone_asked: bool,
     ) -> Result<(), StoreError> {
         let (theirs, mine, counter) = if gone_asked {
-            (keys::request_in(gone), keys::request_out(other), "pending_in")
+            (
+                keys::request_in(gone),
+                keys::request_out(other),
+                "pending_in",
+            )
         } else {
-            (keys::request_out(gone), keys::request_in(other), "pending_out")
+            (
+                keys::request_out(gone),
+                keys::request_in(other),
+                "pending_out",
+            )
         };
         let update = Update::builder()
             .table_name(&self.table)
@@ -358,7 +369,11 @@ impl Store {
         Ok(count)
     }
 
-    fn plain_delete(&self, pk_value: String, sk_value: &str) -> Result<TransactWriteItem, StoreError> {
+    fn plain_delete(
+        &self,
+        pk_value: String,
+        sk_value: &str,
+    ) -> Result<TransactWriteItem, StoreError> {
         let delete = Delete::builder()
             .table_name(&self.table)
             .key(keys::PK, s(pk_value))

@@ -10,6 +10,7 @@ mod concurrency;
 mod connections;
 mod contract;
 mod conversation;
+mod deletion;
 mod engine_limits;
 mod faults;
 mod feed;

@@ -1,0 +1,271 @@
+//! Deleting one's account: gone for everyone at once, and, once the
+//! clean-up has run, nothing of the person left anywhere in the table.
+
+use crate::common::*;
+use crate::social_common::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use shared::domain::Timestamp;
+
+type Item = std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>;
+
+/// Every item of the stack's table (its own table: nobody else's items).
+async fn whole_table(stack: &Stack) -> Vec<Item> {
+    let client = dynamodb().await;
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let page = client
+            .scan()
+            .table_name(stack.app.store.table())
+            .set_exclusive_start_key(start)
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap();
+        items.extend(page.items.unwrap_or_default());
+        start = page.last_evaluated_key;
+        if start.is_none() {
+            return items;
+        }
+    }
+}
+
+fn mentions(item: &Item, needles: &[&str]) -> bool {
+    let text = format!("{item:?}").to_lowercase();
+    needles.iter().any(|n| text.contains(&n.to_lowercase()))
+}
+
+/// A person's counters and the edges and requests that they count.
+async fn assert_counters_equal_edges(stack: &Stack, person: &Person) {
+    let items = whole_table(stack).await;
+    let pk = format!("USER#{}", person.id);
+    let mine = |prefix: &str| {
+        items
+            .iter()
+            .filter(|i| {
+                i["PK"].as_s().unwrap() == &pk && i["SK"].as_s().unwrap().starts_with(prefix)
+            })
+            .count() as i64
+    };
+    let profile = items
+        .iter()
+        .find(|i| i["PK"].as_s().unwrap() == &pk && i["SK"].as_s().unwrap() == "PROFILE")
+        .expect("profile");
+    let counter = |name: &str| {
+        profile
+            .get(name)
+            .map(|v| v.as_n().unwrap().parse::<i64>().unwrap())
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        counter("connections"),
+        mine("CONN#"),
+        "{}: connections",
+        person.username
+    );
+    assert_eq!(
+        counter("pending_out"),
+        mine("REQ#OUT#"),
+        "{}: pending_out",
+        person.username
+    );
+    assert_eq!(
+        counter("pending_in"),
+        mine("REQ#IN#"),
+        "{}: pending_in",
+        person.username
+    );
+}
+
+async fn delete_account(person: &Person, body: Value) -> Reply {
+    person
+        .call(Method::DELETE, "/api/account", Some(body))
+        .await
+}
+
+#[tokio::test]
+async fn a_deleted_account_is_gone_for_everyone_at_once_and_nothing_of_it_is_left() {
+    let stack = Stack::start().await;
+    let ann = signed_up(&stack).await;
+    let bob = signed_up(&stack).await;
+    let cat = signed_up(&stack).await;
+    let dan = signed_up(&stack).await;
+    let eve = signed_up(&stack).await;
+
+    // Ann has every kind of item there is.
+    let reply = ann
+        .call(
+            Method::PATCH,
+            "/api/auth/me",
+            Some(json!({ "display_name": "Ann Lee", "bio": "Potter." })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    connect(&ann, &bob).await;
+    connect(&cat, &ann).await;
+    let reply = ann
+        .post("/api/connections/requests", json!({ "user_id": dan.id }))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let reply = eve
+        .post("/api/connections/requests", json!({ "user_id": ann.id }))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let family = create_tag(&ann, "Family").await;
+    assert_eq!(
+        set_tags(&ann, &bob, &[&family]).await.status,
+        StatusCode::OK
+    );
+    let everyone = write(&ann, "For all of you.", "connections", &[]).await;
+    write(&ann, "Family only.", "tags", &[&family]).await;
+    write(&ann, "Just me.", "private", &[]).await;
+    let bobs = write(&bob, "Bob's news.", "connections", &[]).await;
+    for (who, post, text) in [
+        (&ann, &bobs, "Congratulations!"),
+        (&bob, &everyone, "Thanks Ann."),
+        (&cat, &everyone, "Lovely."),
+        (&ann, &everyone, "Glad you like it."),
+    ] {
+        let reply = who
+            .post(
+                &format!("/api/posts/{post}/comments"),
+                json!({ "content": text }),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    }
+    for (who, post) in [(&ann, &bobs), (&bob, &everyone), (&ann, &everyone)] {
+        let reply = who
+            .call(
+                Method::PUT,
+                &format!("/api/posts/{post}/reaction"),
+                Some(json!({ "kind": "heart" })),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    // A wrong sign-in (the lock window keyed by her) and a deletion code
+    // (a code and its rate windows, keyed by her address).
+    let reply = stack
+        .person()
+        .post(
+            "/api/auth/login",
+            json!({ "login": ann.username, "password": "not-her-password-1" }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let reply = ann.post("/api/account/deletion-code", json!(null)).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{:?}", reply.body);
+    let needles = [ann.id.as_str(), ann.username.as_str(), ann.email.as_str()];
+    assert!(
+        whole_table(&stack)
+            .await
+            .iter()
+            .filter(|i| mentions(i, &needles))
+            .count()
+            > 20
+    );
+
+    // Refusals change nothing.
+    let reply = delete_account(&ann, json!({ "password": "not-her-password-1" })).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{:?}", reply.body);
+    assert_eq!(reply.code(), "wrong_password");
+    let reply = delete_account(&ann, json!({ "password": PASSWORD, "code": "123456" })).await;
+    assert_eq!(reply.code(), "invalid_body");
+    let reply = delete_account(&ann, json!({ "code": "000000" })).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bob.get("/api/connections").await.body["count"], 1);
+
+    // Deleted.
+    let reply = delete_account(&ann, json!({ "password": PASSWORD })).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    assert!(
+        reply
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().contains("Max-Age=0")),
+        "the refresh cookie is cleared"
+    );
+    let mail = mailbox(&ann.email).await;
+    assert!(
+        mail.iter()
+            .any(|m| m.to_string().contains("account was deleted")),
+        "a confirmation goes to the address"
+    );
+    let reply = stack
+        .person()
+        .post(
+            "/api/auth/login",
+            json!({ "login": ann.username, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "sign-in fails");
+
+    // Nobody sees anything of her.
+    for person in [&bob, &cat] {
+        let feed = person.get("/api/feed").await.body.to_string();
+        assert!(!feed.contains(&ann.id), "{feed}");
+        let connections = person.get("/api/connections").await.body.to_string();
+        assert!(!connections.contains(&ann.id), "{connections}");
+        let notifications = person.get("/api/notifications").await.body.to_string();
+        assert!(!notifications.contains(&ann.id), "{notifications}");
+        let thread = person
+            .get(&format!("/api/posts/{bobs}/comments"))
+            .await
+            .body
+            .to_string();
+        assert!(!thread.contains(&ann.id), "{thread}");
+        let reply = person.get(&format!("/api/users/{}", ann.id)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        let reply = person.get(&format!("/api/posts/{everyone}")).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        let found = person
+            .get(&format!("/api/users/search?q={}", ann.username))
+            .await;
+        assert_eq!(found.body["users"], json!([]));
+    }
+    let requests = dan
+        .get("/api/connections/requests?direction=incoming")
+        .await;
+    assert_eq!(requests.body["requests"], json!([]));
+    let post = bob.get(&format!("/api/posts/{bobs}")).await;
+    assert_eq!(post.body["comment_count"], 0, "{:?}", post.body);
+    assert_eq!(post.body["reactions"]["counts"], json!({}));
+
+    // The clean-up's last pass, once every access token issued before the
+    // deletion has expired, finishes the job.
+    let later = Timestamp::now().plus_seconds(2 * 3600);
+    assert_eq!(
+        shared::service::deletion::resume(&stack.app, later)
+            .await
+            .unwrap(),
+        1
+    );
+    let left: Vec<Item> = whole_table(&stack)
+        .await
+        .into_iter()
+        .filter(|i| mentions(i, &needles))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:#?}");
+    for person in [&bob, &cat, &dan, &eve] {
+        assert_counters_equal_edges(&stack, person).await;
+    }
+
+    // The username is held; the address is free at once.
+    let mut again = stack.person();
+    again.username = ann.username.clone();
+    let code = again.request_code().await;
+    let reply = again
+        .post(
+            "/api/auth/register",
+            json!({ "email": again.email, "username": ann.username, "password": PASSWORD, "code": code }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{:?}", reply.body);
+    assert_eq!(reply.code(), "username_taken");
+    let mut back = stack.person();
+    back.email = ann.email.clone();
+    assert_eq!(back.sign_up().await.status, StatusCode::CREATED);
+}
