@@ -155,24 +155,26 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
 
     futures::stream::iter(remains.connections.clone())
         .map(|other| async move {
+            // What hangs off the connection first, the edges last: a pass
+            // finds its work through them.
             fanout::prune(store, &other, me, None).await?;
-            store.drop_connection(me, &other).await?;
             store
                 .forget(&[
                     (other.clone(), NotificationKey::Request(me.clone())),
                     (other.clone(), NotificationKey::Accepted(me.clone())),
                 ])
-                .await
+                .await?;
+            store.drop_connection(me, &other).await
         })
         .buffer_unordered(in_flight)
         .try_collect::<Vec<()>>()
         .await?;
     futures::stream::iter(remains.requested.clone())
         .map(|other| async move {
-            store.drop_request(me, &other, true).await?;
             store
                 .forget(&[(other.clone(), NotificationKey::Request(me.clone()))])
-                .await
+                .await?;
+            store.drop_request(me, &other, true).await
         })
         .buffer_unordered(in_flight)
         .try_collect::<Vec<()>>()
@@ -197,9 +199,12 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
                         about.into_iter().map(|r| (r.recipient, r.key)).collect();
                     store.forget(&which).await?;
                 }
+                // The post goes last: its GSI1 entry is how a pass finds
+                // what is under it.
+                store.remove_conversation(post_id).await?;
                 store.delete_post(me, post_id).await?;
             }
-            store.remove_conversation(post_id).await.map(|_| ())
+            Ok::<(), StoreError>(())
         })
         .buffer_unordered(in_flight)
         .try_collect::<Vec<()>>()
@@ -209,11 +214,8 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
     futures::stream::iter(remains.comments.clone())
         .map(|(post_id, comment_id)| async move {
             let (post_id, comment_id) = (&post_id, &comment_id);
-            match store.delete_comment(me, post_id, comment_id).await {
-                Ok(()) | Err(ConversationError::PostGone | ConversationError::CommentGone) => {}
-                Err(ConversationError::Store(error)) => return Err(error),
-                Err(ConversationError::ReactionChanged) => {}
-            }
+            // Its notifications and her place among the commenters first;
+            // the comment last, since its GSI1 entry leads a pass here.
             if let Some(post) = store.post(post_id).await? {
                 let mut told = vec![(
                     post.author_id.clone(),
@@ -228,6 +230,11 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
                 store.forget(&told).await?;
                 store.forget_commenter(post_id, me).await?;
             }
+            match store.delete_comment(me, post_id, comment_id).await {
+                Ok(()) | Err(ConversationError::PostGone | ConversationError::CommentGone) => {}
+                Err(ConversationError::Store(error)) => return Err(error),
+                Err(ConversationError::ReactionChanged) => {}
+            }
             Ok(())
         })
         .buffer_unordered(in_flight)
@@ -238,15 +245,15 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
     futures::stream::iter(remains.reactions.clone())
         .map(|(post_id, kind)| async move {
             let post_id = &post_id;
-            match store.remove_reaction(post_id, me, kind).await {
-                Ok(()) | Err(ConversationError::PostGone | ConversationError::ReactionChanged) => {}
-                Err(ConversationError::CommentGone) => {}
-                Err(ConversationError::Store(error)) => return Err(error),
-            }
             if let Some(post) = store.post(post_id).await? {
                 store
                     .forget_reaction_notice(&post.author_id, post_id, me)
                     .await?;
+            }
+            match store.remove_reaction(post_id, me, kind).await {
+                Ok(()) | Err(ConversationError::PostGone | ConversationError::ReactionChanged) => {}
+                Err(ConversationError::CommentGone) => {}
+                Err(ConversationError::Store(error)) => return Err(error),
             }
             Ok(())
         })
@@ -263,7 +270,10 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
         keys::credentials(me),
         keys::rate("login-failures", user),
         // Sign-in attempts after the deletion count under the login itself.
-        keys::rate("login-failures", &format!("login:{}", job.username.as_str())),
+        keys::rate(
+            "login-failures",
+            &format!("login:{}", job.username.as_str()),
+        ),
         keys::rate("login-failures", &format!("login:{email}")),
         keys::rate(crate::rate_limit::CLIENT_CALLS, &format!("user:{user}")),
         keys::rate("code-email", email),

@@ -269,3 +269,127 @@ async fn a_deleted_account_is_gone_for_everyone_at_once_and_nothing_of_it_is_lef
     back.email = ann.email.clone();
     assert_eq!(back.sign_up().await.status, StatusCode::CREATED);
 }
+
+/// A deletion whose clean-up a fault in the store stops part-way is gone
+/// for everyone all the same, and the next pass finishes it: at every step
+/// of the call, the answer is `204` (confirmed: clean-up resumes) or `503`
+/// (nothing done: the account is whole and can be deleted again).
+#[tokio::test]
+async fn a_deletion_a_fault_interrupts_resumes_and_finishes() {
+    use shared::faults::{Fault, Faults};
+    let faults = Faults::default();
+    let mut config = test_config();
+    config.table_name = new_table_like(&config.table_name).await;
+    let app = shared::App::with_store_faults(config, &faults)
+        .await
+        .expect("app state");
+    let stack = Stack::serving(app).await;
+
+    let mut n = 0;
+    let mut steps = u32::MAX;
+    let mut confirmed_runs = 0;
+    while n < steps {
+        let ann = signed_up(&stack).await;
+        let bob = signed_up(&stack).await;
+        let cat = signed_up(&stack).await;
+        connect(&ann, &bob).await;
+        let reply = ann
+            .post("/api/connections/requests", json!({ "user_id": cat.id }))
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+        let hers = write(&ann, "Mine.", "connections", &[]).await;
+        let his = write(&bob, "His.", "connections", &[]).await;
+        for (who, post) in [(&bob, &hers), (&ann, &his)] {
+            let reply = who
+                .post(
+                    &format!("/api/posts/{post}/comments"),
+                    json!({ "content": "Hi." }),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED);
+            let reply = who
+                .call(
+                    Method::PUT,
+                    &format!("/api/posts/{post}/reaction"),
+                    Some(json!({ "kind": "thanks" })),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK);
+        }
+        let fault = Fault::ALL[(n as usize) % Fault::ALL.len()];
+        if steps == u32::MAX {
+            // The first run has no fault: how many requests the call makes.
+            faults.clear();
+        } else {
+            faults.fail_nth(n, fault);
+        }
+        let reply = delete_account(&ann, json!({ "password": PASSWORD })).await;
+        let seen = faults.seen();
+        faults.clear();
+        if steps == u32::MAX {
+            steps = seen;
+            n = 1;
+        }
+        let what = format!("step {n} of {steps}, {fault:?}");
+        if reply.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Nothing was confirmed: she is whole, and deletes again.
+            let signed_in = stack
+                .person()
+                .post(
+                    "/api/auth/login",
+                    json!({ "login": ann.username, "password": PASSWORD }),
+                )
+                .await;
+            assert_eq!(signed_in.status, StatusCode::OK, "{what}");
+            let reply = delete_account(&ann, json!({ "password": PASSWORD })).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::NO_CONTENT,
+                "{what}: {:?}",
+                reply.body
+            );
+        } else {
+            assert_eq!(
+                reply.status,
+                StatusCode::NO_CONTENT,
+                "{what}: {:?}",
+                reply.body
+            );
+            confirmed_runs += 1;
+        }
+        // Gone for everyone, whatever the clean-up reached.
+        let feed = bob.get("/api/feed").await.body.to_string();
+        assert!(!feed.contains(&ann.id), "{what}: {feed}");
+        let connections = bob.get("/api/connections").await.body.to_string();
+        assert!(!connections.contains(&ann.id), "{what}");
+        let thread = bob
+            .get(&format!("/api/posts/{his}/comments"))
+            .await
+            .body
+            .to_string();
+        assert!(!thread.contains(&ann.id), "{what}");
+        let requests = cat
+            .get("/api/connections/requests?direction=incoming")
+            .await;
+        assert_eq!(requests.body["requests"], json!([]), "{what}");
+
+        // The next pass finishes it.
+        let later = Timestamp::now().plus_seconds(2 * 3600);
+        shared::service::deletion::resume(&stack.app, later)
+            .await
+            .unwrap();
+        let needles = [ann.id.as_str(), ann.username.as_str(), ann.email.as_str()];
+        let left: Vec<Item> = whole_table(&stack)
+            .await
+            .into_iter()
+            .filter(|i| mentions(i, &needles))
+            .collect();
+        assert!(left.is_empty(), "{what}: left behind: {left:#?}");
+        for person in [&bob, &cat] {
+            assert_counters_equal_edges(&stack, person).await;
+        }
+        n += (steps / 7).max(1);
+    }
+    assert!(steps > 20, "the clean-up makes {steps} requests");
+    assert!(confirmed_runs >= 4, "the fault met the clean-up itself");
+}
