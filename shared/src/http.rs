@@ -34,6 +34,38 @@ pub async fn run_lambda(router: Router) -> Result<(), lambda_http::Error> {
     lambda_http::run(router).await
 }
 
+/// Starts the Lambda runtime with `router` for API Gateway's events, and
+/// `scheduled` for the EventBridge schedule's (`"source": "aws.events"`):
+/// how the auth function also runs the account clean-up's passes.
+pub async fn run_lambda_with_schedule<F, Fut>(
+    router: Router,
+    scheduled: F,
+) -> Result<(), lambda_http::Error>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = serde_json::Value> + Send,
+{
+    use lambda_http::lambda_runtime::{self, LambdaEvent};
+    use tower::ServiceExt;
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: LambdaEvent<serde_json::Value>| {
+            let router = router.clone();
+            let scheduled = scheduled.clone();
+            async move {
+                let (payload, context) = event.into_parts();
+                if payload.get("source").and_then(|s| s.as_str()) == Some("aws.events") {
+                    return Ok::<_, lambda_http::Error>(scheduled().await);
+                }
+                let request: lambda_http::request::LambdaRequest = serde_json::from_value(payload)?;
+                let adapter = lambda_http::Adapter::from(router);
+                let response = adapter.oneshot(LambdaEvent::new(request, context)).await?;
+                Ok(serde_json::to_value(response)?)
+            }
+        },
+    ))
+    .await
+}
+
 /// Logs as JSON (CloudWatch) unless `LOG_FORMAT=pretty`; level from `RUST_LOG`.
 pub fn init_tracing() {
     if std::env::var("LOG_FORMAT").as_deref() == Ok("pretty") {
