@@ -10,7 +10,7 @@ function setup(routes: Parameters<typeof fakeApi>[0]) {
   return { server, api: createSocialApi(client) };
 }
 
-const BOB = { id: 'u-bob', username: 'bob' };
+const BOB = { id: 'u-bob', username: 'bob', display_name: null };
 const comment = { id: 'c1', post_id: 'p/1', author: BOB, content: 'hi', created_at: '2025-03-01T12:00:00Z', edited_at: null };
 
 describe('conversation API client', () => {

@@ -18,7 +18,7 @@ const url = (server: ReturnType<typeof fakeApi>, i: number) => {
 
 describe('social API client', () => {
   it('sends requests with the user id and reads both outcomes', async () => {
-    const connection = { user: { id: 'u-bob', username: 'bob' }, connected_at: '2025-01-01T00:00:00Z', tag_ids: [] };
+    const connection = { user: { id: 'u-bob', username: 'bob', display_name: null }, connected_at: '2025-01-01T00:00:00Z', tag_ids: [] };
     const { server, api } = setup({
       'POST /connections/requests': [json(201, { status: 'pending' }), json(200, { status: 'connected', connection })],
     });
@@ -87,7 +87,7 @@ describe('social API client', () => {
   });
 
   it('collects every connection, following next_cursor should the server page them', async () => {
-    const c = (id: string) => ({ user: { id, username: id }, connected_at: '2025-01-01T00:00:00Z', tag_ids: [] });
+    const c = (id: string) => ({ user: { id, username: id, display_name: null }, connected_at: '2025-01-01T00:00:00Z', tag_ids: [] });
     const { server, api } = setup({
       'GET /connections': [
         json(200, { connections: [c('a'), c('b')], count: 3, limit: 100, next_cursor: 'n1' }),
@@ -104,12 +104,12 @@ describe('social API client', () => {
 
   it('searches by username and lists requests by direction', async () => {
     const { server, api } = setup({
-      'GET /users/search': json(200, { users: [{ id: 'u-bob', username: 'bob', relationship: 'incoming_request' }] }),
+      'GET /users/search': json(200, { users: [{ id: 'u-bob', username: 'bob', display_name: null, relationship: 'incoming_request' }] }),
       'GET /connections/requests': json(200, { requests: [], next_cursor: null }),
     });
 
     await expect(api.searchUsers('bob')).resolves.toEqual([
-      { id: 'u-bob', username: 'bob', relationship: 'incoming_request' },
+      { id: 'u-bob', username: 'bob', display_name: null, relationship: 'incoming_request' },
     ]);
     await api.listRequests('incoming', { limit: 50 });
     expect(url(server, 0)).toBe('/api/users/search?q=bob');

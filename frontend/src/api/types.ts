@@ -1,11 +1,16 @@
 /** Shapes of the JSON the API returns. Field names follow the wire format. */
 
+/** The caller's own account (GET /api/auth/me): only its owner sees the email. */
 export interface User {
   id: string;
   username: string;
   email: string;
   /** RFC 3339 timestamp. */
   created_at: string;
+  /** 1–50 characters on one line; null when the person has none. */
+  display_name: string | null;
+  /** Up to 300 characters; null when the person has none. */
+  bio: string | null;
 }
 
 export interface TokenResponse {
@@ -38,6 +43,11 @@ export interface ErrorBody {
 export interface UserRef {
   id: string;
   username: string;
+  /**
+   * Shown to their connections and to people they asked to connect; null
+   * for everyone else (the server decides), and when they have none.
+   */
+  display_name: string | null;
 }
 
 /** How the caller stands with another person. */
@@ -154,10 +164,13 @@ export type SendRequestResponse =
   | { status: 'pending' }
   | { status: 'connected'; connection: Connection };
 
+/** GET /api/users/{id}. */
 export interface UserProfile {
   user: UserRef;
   relationship: Relationship;
   connected_at: string | null;
+  /** Only for connections (and oneself); null otherwise or when they have none. */
+  bio: string | null;
 }
 
 export interface SearchResult extends UserRef {

@@ -4,7 +4,10 @@ import { useHasNavigated } from '../router/router';
 const APP_NAME = 'Intentional Social';
 
 interface PageProps {
+  /** The heading, and the document's title. */
   title: string;
+  /** What the heading shows when it needs markup (a person's name); `title` is then the document's title. */
+  heading?: ReactNode;
   /** Short sentence under the heading. */
   intro?: ReactNode;
   children: ReactNode;
@@ -18,7 +21,7 @@ interface PageProps {
  * One screen: sets the document title and, after an in-app navigation, moves
  * focus to the heading so screen-reader and keyboard users start at the top.
  */
-export function Page({ title, intro, children, width = 'narrow', aside }: PageProps) {
+export function Page({ title, heading, intro, children, width = 'narrow', aside }: PageProps) {
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const hasNavigated = useHasNavigated();
@@ -40,7 +43,7 @@ export function Page({ title, intro, children, width = 'narrow', aside }: PagePr
     <section className={width === 'column' ? 'column' : `card card--${width}`} aria-labelledby={headingId}>
       <div className={aside ? 'page-head page-head--aside' : 'page-head'}>
         <h1 id={headingId} ref={headingRef} tabIndex={-1} className="card__title">
-          {title}
+          {heading ?? title}
         </h1>
         {aside}
       </div>

@@ -3,6 +3,7 @@ import { errorMessage, isApiError } from '../api/errors';
 import type { Connection, Tag } from '../api/types';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { Page } from '../components/Page';
+import { PersonName, personPath } from '../components/PersonName';
 import { TagChip } from '../components/TagChip';
 import { formatNumber } from '../lib/text';
 import { formatDate } from '../lib/time';
@@ -50,7 +51,9 @@ function ConnectionRow({
     <li className="panel person-row">
       <div className="person-row__head">
         <h2 className="person-row__name">
-          <Link to={`/u/${encodeURIComponent(connection.user.username)}`}>{name}</Link>
+          <Link to={personPath(connection.user)}>
+            <PersonName user={connection.user} />
+          </Link>
         </h2>
         <span className="muted">since {formatDate(connection.connected_at)}</span>
       </div>

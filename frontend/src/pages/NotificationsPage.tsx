@@ -5,6 +5,7 @@ import { Button } from '../components/Button';
 import { InlineError } from '../components/Alerts';
 import { LoadError, LoadMore, Loading } from '../components/LoadState';
 import { Page } from '../components/Page';
+import { PersonName, personPath } from '../components/PersonName';
 import { plural } from '../lib/text';
 import { useNowMinute } from '../lib/time';
 import { usePagedList, type FetchPage } from '../lib/usePagedList';
@@ -12,29 +13,38 @@ import { Link } from '../router/router';
 import { RelativeTime } from '../social/PostText';
 import { useSocialApi, useSocialStore, useUnreadCount } from '../social/SocialContext';
 
-/** "@ann wants to connect with you", "@ann and 2 others reacted to your post". */
-export function notificationText(n: Notification): string {
+/** What happened, after who: "wants to connect with you", "reacted to your post". */
+export function notificationAction(n: Notification): string {
   const many = n.others > 0;
-  const who = many ? `@${n.actor.username} and ${plural(n.others, 'other')}` : `@${n.actor.username}`;
   switch (n.kind) {
     case 'connection_request':
-      return `${who} ${many ? 'want' : 'wants'} to connect with you`;
+      return `${many ? 'want' : 'wants'} to connect with you`;
     case 'request_accepted':
-      return `${who} accepted your request`;
+      return 'accepted your request';
     case 'comment_on_my_post':
-      return `${who} commented on your post`;
+      return 'commented on your post';
     case 'comment_on_thread':
-      return `${who} also commented on a post you commented on`;
+      return 'also commented on a post you commented on';
     case 'reactions_on_my_post':
-      return `${who} reacted to your post`;
+      return 'reacted to your post';
   }
+}
+
+/** "Ann Smith @ann wants to connect with you", "@ann and 2 others reacted to your post". */
+function NotificationText({ n }: { n: Notification }) {
+  return (
+    <>
+      <PersonName user={n.actor} />
+      {n.others > 0 ? ` and ${plural(n.others, 'other')}` : null} {notificationAction(n)}
+    </>
+  );
 }
 
 /** Where a notification leads: the post it is about, the requests, or the person. */
 export function notificationLink(n: Notification): string {
   if (n.post_id) return `/posts/${encodeURIComponent(n.post_id)}`;
   if (n.kind === 'connection_request') return '/requests';
-  return `/u/${encodeURIComponent(n.actor.username)}`;
+  return personPath(n.actor);
 }
 
 export function NotificationsPage() {
@@ -106,7 +116,7 @@ export function NotificationsPage() {
           {list.items.map((n) => (
             <li key={n.id} className={n.read ? 'notification' : 'notification notification--unread'}>
               <Link to={notificationLink(n)} className="notification__link" onClick={() => opened(n)}>
-                {n.read ? null : <span className="visually-hidden">Unread:</span>} {notificationText(n)}
+                {n.read ? null : <span className="visually-hidden">Unread:</span>} <NotificationText n={n} />
               </Link>
               <span className="post__meta">
                 <RelativeTime value={n.created_at} now={now} />

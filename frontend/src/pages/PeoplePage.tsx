@@ -4,6 +4,7 @@ import { useAuth } from '../auth/AuthContext';
 import { FormError } from '../components/Alerts';
 import { Button } from '../components/Button';
 import { Page } from '../components/Page';
+import { PersonName, personPath } from '../components/PersonName';
 import { TextField } from '../components/TextField';
 import { useLoad } from '../lib/useLoad';
 import { USERNAME_MAX } from '../lib/validation';
@@ -101,7 +102,9 @@ export function PeoplePage() {
             {outcome.users.map((u) => (
               <li key={u.id} className="panel person-row">
                 <h2 className="person-row__name">
-                  <Link to={`/u/${encodeURIComponent(u.username)}`}>@{u.username}</Link>
+                  <Link to={personPath(u)}>
+                    <PersonName user={u} />
+                  </Link>
                 </h2>
                 <RelationshipActions
                   user={u}

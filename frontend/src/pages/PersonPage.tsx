@@ -3,11 +3,13 @@ import { isApiError } from '../api/errors';
 import type { Connection, Post, Relationship, UserProfile } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Page } from '../components/Page';
+import { PersonName, personLabel } from '../components/PersonName';
 import { useLoad } from '../lib/useLoad';
 import { usePagedList, type FetchPage } from '../lib/usePagedList';
 import { Link } from '../router/router';
 import { LoadError, Loading } from '../components/LoadState';
 import { PostList } from '../social/PostList';
+import { PostText } from '../social/PostText';
 import { RelationshipActions } from '../social/RelationshipActions';
 import { useSocialApi } from '../social/SocialContext';
 
@@ -82,24 +84,34 @@ export function PersonPage({ who }: { who: Who }) {
     }
   });
 
+  const person = profile.data?.user;
+  // The username, not the display name: the title must not change (and move focus) when the name appears.
   const title =
-    profile.data?.user.username !== undefined
-      ? `@${profile.data.user.username}`
+    person !== undefined
+      ? `@${person.username}`
       : 'username' in who
         ? `@${who.username.replace(/^@/, '').toLowerCase()}`
         : 'Person';
 
   function changed(relationship: Relationship, connection?: Connection) {
     if (!profile.data) return;
+    const connected = relationship === 'connected';
     profile.set({
       ...profile.data,
       relationship,
-      connected_at: relationship === 'connected' ? (connection?.connected_at ?? profile.data.connected_at) : null,
+      connected_at: connected ? (connection?.connected_at ?? profile.data.connected_at) : null,
+      // The bio is for connections only.
+      bio: connected ? profile.data.bio : null,
     });
+    // What else the server now shows (their display name, their bio), read quietly in place.
+    api.getUser(profile.data.user.id).then(
+      (fresh) => profile.update((shown) => (shown ? { ...shown, user: fresh.user, bio: fresh.bio ?? null } : shown)),
+      () => undefined,
+    );
   }
 
   return (
-    <Page title={title} width="column">
+    <Page title={title} heading={person ? <PersonName user={person} /> : undefined} width="column">
       {profile.status === 'loading' ? (
         <Loading />
       ) : profile.status === 'error' ? (
@@ -113,7 +125,15 @@ export function PersonPage({ who }: { who: Who }) {
         </div>
       ) : (
         <>
-          <div className="panel">
+          <div className="panel person">
+            {profile.data.bio ? (
+              <section className="person__bio" aria-labelledby="person-bio">
+                <h2 id="person-bio" className="visually-hidden">
+                  About {personLabel(profile.data.user)}
+                </h2>
+                <PostText text={profile.data.bio} />
+              </section>
+            ) : null}
             <RelationshipActions
               user={profile.data.user}
               relationship={profile.data.relationship}

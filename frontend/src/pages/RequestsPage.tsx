@@ -4,6 +4,7 @@ import type { ConnectionRequest } from '../api/types';
 import { InlineError } from '../components/Alerts';
 import { Button } from '../components/Button';
 import { Page } from '../components/Page';
+import { PersonName, personPath } from '../components/PersonName';
 import { formatNumber } from '../lib/text';
 import { useNowMinute } from '../lib/time';
 import { usePagedList, type FetchPage, type PagedList } from '../lib/usePagedList';
@@ -59,7 +60,9 @@ function RequestRow({
     <li className="panel person-row">
       <div className="person-row__head">
         <h3 className="person-row__name">
-          <Link to={`/u/${encodeURIComponent(request.user.username)}`}>{name}</Link>
+          <Link to={personPath(request.user)}>
+            <PersonName user={request.user} />
+          </Link>
         </h3>
         <span className="muted">
           {direction === 'incoming' ? 'asked ' : 'sent '}

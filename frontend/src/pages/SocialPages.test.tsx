@@ -119,11 +119,11 @@ describe('Requests screen and navigation counts', () => {
           ? json(200, {
               requests: [
                 { user: BOB, created_at: '2025-03-01T12:00:00Z' },
-                { user: { id: 'u-c', username: 'carol' }, created_at: '2025-03-01T11:00:00Z' },
+                { user: { id: 'u-c', username: 'carol', display_name: null }, created_at: '2025-03-01T11:00:00Z' },
               ],
               next_cursor: null,
             })
-          : json(200, { requests: [{ user: { id: 'u-d', username: 'dan' }, created_at: '2025-03-01T10:00:00Z' }], next_cursor: null }),
+          : json(200, { requests: [{ user: { id: 'u-d', username: 'dan', display_name: null }, created_at: '2025-03-01T10:00:00Z' }], next_cursor: null }),
       'POST /connections/requests/u-bob/accept': json(200, { connection: connection(BOB.id, BOB.username) }),
       'DELETE /connections/requests/u-d': noContent(),
     });

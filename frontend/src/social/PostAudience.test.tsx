@@ -63,7 +63,7 @@ describe('A post’s audience (own posts)', () => {
   it('shows who can see it now, with the count', async () => {
     const mine = post({ author: ME, created_at: '2025-03-01T12:00:00Z' });
     const { user } = renderOwn(mine, {
-      [`GET /posts/${mine.id}/audience`]: json(200, { users: [BOB, { id: 'u-c', username: 'carol' }], count: 2 }),
+      [`GET /posts/${mine.id}/audience`]: json(200, { users: [BOB, { id: 'u-c', username: 'carol', display_name: null }], count: 2 }),
     });
     const button = screen.getByRole('button', { name: 'Who can see this' });
     await user.click(button);

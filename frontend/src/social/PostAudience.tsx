@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { errorMessage, isApiError } from '../api/errors';
 import type { Post } from '../api/types';
 import { LoadError, Loading } from '../components/LoadState';
+import { PersonName, personPath } from '../components/PersonName';
 import { plural } from '../lib/text';
 import { useLoad } from '../lib/useLoad';
 import { Link } from '../router/router';
@@ -94,7 +95,9 @@ export function AudienceList({ post, id }: { post: Post; id: string }) {
         <ul className="post-audience__list" aria-label="Who can see this">
           {users.map((user) => (
             <li key={user.id}>
-              <Link to={`/u/${encodeURIComponent(user.username)}`}>@{user.username}</Link>
+              <Link to={personPath(user)}>
+                <PersonName user={user} />
+              </Link>
             </li>
           ))}
         </ul>

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { Post, Tag } from '../api/types';
 import { Button } from '../components/Button';
 import { DeleteAction } from '../components/ConfirmAction';
+import { PersonName, personPath } from '../components/PersonName';
 import { plural } from '../lib/text';
 import { useNowMinute } from '../lib/time';
 import { Link } from '../router/router';
@@ -62,7 +63,7 @@ export function PostItem({
     lastPanel.current = panel;
   }, [panel]);
 
-  const author = `@${post.author.username}`;
+  const author = <PersonName user={post.author} />;
   const saved = (updated: Post) => {
     setPanel(null);
     onUpdated(() => updated);
@@ -72,7 +73,7 @@ export function PostItem({
     <article className="post" aria-labelledby={headingId}>
       <header className="post__header">
         <h3 id={headingId} className="post__author">
-          {linkAuthor ? <Link to={`/u/${encodeURIComponent(post.author.username)}`}>{author}</Link> : author}
+          {linkAuthor ? <Link to={personPath(post.author)}>{author}</Link> : author}
           <span className="visually-hidden">, </span>
         </h3>
         <WrittenAt created={post.created_at} edited={post.edited_at} now={now} />

@@ -63,7 +63,7 @@ describe('Reactions', () => {
     const { user, server } = renderSocial(<Harness initial={p} />, {
       [`GET /posts/${p.id}/reactions`]: (r) =>
         r.search.get('cursor') === 'more'
-          ? json(200, { reactions: [{ user: { id: 'u-c', username: 'carol' }, kind: 'laugh', created_at: 'x' }], next_cursor: null })
+          ? json(200, { reactions: [{ user: { id: 'u-c', username: 'carol', display_name: null }, kind: 'laugh', created_at: 'x' }], next_cursor: null })
           : json(200, { reactions: [{ user: BOB, kind: 'heart', created_at: 'x' }], next_cursor: 'more' }),
     });
     expect(server.requests).toHaveLength(0);

@@ -3,6 +3,7 @@ import { errorMessage, isApiError } from '../api/errors';
 import { REACTION_KINDS, type Post, type Reaction, type ReactionKind, type Reactions as ReactionsData } from '../api/types';
 import { Button } from '../components/Button';
 import { InlineError } from '../components/Alerts';
+import { PersonName, personPath } from '../components/PersonName';
 import { usePagedList, type FetchPage } from '../lib/usePagedList';
 import { Link } from '../router/router';
 import { LoadError, LoadMore, Loading } from '../components/LoadState';
@@ -29,7 +30,9 @@ function WhoReacted({ postId, id }: { postId: string; id: string }) {
         {list.items.map((r) => (
           <li key={r.user.id}>
             <span aria-hidden="true">{REACTION_FACES[r.kind].emoji}</span>{' '}
-            <Link to={`/u/${encodeURIComponent(r.user.username)}`}>@{r.user.username}</Link>
+            <Link to={personPath(r.user)}>
+              <PersonName user={r.user} />
+            </Link>
             <span className="visually-hidden">, {REACTION_FACES[r.kind].name}</span>
           </li>
         ))}

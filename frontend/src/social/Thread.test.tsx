@@ -1,14 +1,14 @@
 import { screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import type { Comment, Post } from '../api/types';
+import type { Comment, Post, UserRef } from '../api/types';
 import { apiError, json, noContent } from '../test/fakeApi';
 import { BOB, ME, post, renderSocial } from '../test/renderSocial';
 import { PostItem } from './PostItem';
 
-const CAROL = { id: 'u-carol', username: 'carol' };
+const CAROL: UserRef = { id: 'u-carol', username: 'carol', display_name: null };
 
-function comment(id: string, author: { id: string; username: string }, content: string, postId: string): Comment {
+function comment(id: string, author: UserRef, content: string, postId: string): Comment {
   return { id, post_id: postId, author, content, created_at: '2025-03-01T12:00:00Z', edited_at: null };
 }
 

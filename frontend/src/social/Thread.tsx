@@ -3,6 +3,7 @@ import { errorMessage, isApiError } from '../api/errors';
 import type { Comment, Post } from '../api/types';
 import { Button } from '../components/Button';
 import { DeleteAction } from '../components/ConfirmAction';
+import { PersonName, personPath } from '../components/PersonName';
 import { LoadError, LoadMore, Loading } from '../components/LoadState';
 import { hasControlCharacters } from '../lib/text';
 import { useNowMinute } from '../lib/time';
@@ -39,8 +40,8 @@ function CommentItem({ comment, canEdit, canDelete, onSaved, onDeleted }: Commen
   return (
     <article className="comment" aria-label={`Comment by ${author}`}>
       <p className="comment__head">
-        <Link className="comment__author" to={`/u/${encodeURIComponent(comment.author.username)}`}>
-          {author}
+        <Link className="comment__author" to={personPath(comment.author)}>
+          <PersonName user={comment.author} />
         </Link>{' '}
         <WrittenAt created={comment.created_at} edited={comment.edited_at} now={now} />
       </p>

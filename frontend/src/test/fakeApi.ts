@@ -1,5 +1,6 @@
 /** A scripted stand-in for the API server, plugged in as the client's fetch. */
 import { vi } from 'vitest';
+import type { User } from '../api/types';
 
 export interface RecordedRequest {
   method: string;
@@ -33,11 +34,13 @@ export function noContent(): Response {
   return new Response(null, { status: 204 });
 }
 
-export const USER = {
+export const USER: User = {
   id: '01J0000000000000000000USER',
   username: 'alice',
   email: 'alice@example.com',
   created_at: '2024-03-01T12:00:00Z',
+  display_name: null,
+  bio: null,
 };
 
 export function session(token: string, user = USER) {

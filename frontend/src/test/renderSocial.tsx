@@ -3,7 +3,7 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ApiClient } from '../api/client';
 import { createSocialApi } from '../api/social';
-import type { Connection, Post, Tag } from '../api/types';
+import type { Connection, Post, Tag, UserRef } from '../api/types';
 import { Router } from '../router/router';
 import { SocialStoreProvider } from '../social/SocialContext';
 import { SocialStore } from '../social/store';
@@ -24,15 +24,20 @@ export function renderSocial(ui: ReactNode, routes: Parameters<typeof fakeApi>[0
   return { server, store, user, view };
 }
 
-export const ME = { id: '01J0000000000000000000USER', username: 'alice' };
-export const BOB = { id: 'u-bob', username: 'bob' };
+export const ME: UserRef = { id: '01J0000000000000000000USER', username: 'alice', display_name: null };
+export const BOB: UserRef = { id: 'u-bob', username: 'bob', display_name: null };
 
 export function tag(id: string, name: string, color: Tag['color'] = 'generic'): Tag {
   return { id, name, color, created_at: '2025-01-01T00:00:00Z' };
 }
 
-export function connection(id: string, username: string, tagIds: string[] = []): Connection {
-  return { user: { id, username }, connected_at: '2025-02-01T00:00:00Z', tag_ids: tagIds };
+export function connection(
+  id: string,
+  username: string,
+  tagIds: string[] = [],
+  displayName: string | null = null,
+): Connection {
+  return { user: { id, username, display_name: displayName }, connected_at: '2025-02-01T00:00:00Z', tag_ids: tagIds };
 }
 
 let seq = 0;
