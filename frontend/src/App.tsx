@@ -20,6 +20,7 @@ const RequestsPage = lazy(() => import('./pages/RequestsPage').then((m) => ({ de
 const ConnectionsPage = lazy(() => import('./pages/ConnectionsPage').then((m) => ({ default: m.ConnectionsPage })));
 const TagsPage = lazy(() => import('./pages/TagsPage').then((m) => ({ default: m.TagsPage })));
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
+const ProfilePage = lazy(() => import('./pages/ProfilePage').then((m) => ({ default: m.ProfilePage })));
 const NotificationsPage = lazy(() =>
   import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
 );
@@ -84,6 +85,8 @@ function routeFor(pathname: string): ReactNode {
       return signedIn(<TagsPage />);
     case '/account':
       return signedIn(<AccountPage />);
+    case '/profile':
+      return signedIn(<ProfilePage />);
     case '/notifications':
       return signedIn(<NotificationsPage />);
   }

@@ -36,6 +36,12 @@ export interface EmailChangeConfirmInput {
   code: string;
 }
 
+/** What PATCH /auth/me changes: a field left out is kept, null removes it. */
+export interface ProfileChanges {
+  display_name?: string | null;
+  bio?: string | null;
+}
+
 /** The /api/auth/* endpoints. Successful sign-ins keep the access token in the client. */
 export function createAuthApi(client: ApiClient) {
   const remember = (session: SessionResponse): SessionResponse => {
@@ -65,6 +71,11 @@ export function createAuthApi(client: ApiClient) {
 
     me(signal?: AbortSignal): Promise<User> {
       return client.request('/auth/me', { auth: 'required', signal });
+    },
+
+    /** The display name and bio; returns the account as it now is. */
+    updateProfile(changes: ProfileChanges): Promise<User> {
+      return client.request('/auth/me', { method: 'PATCH', body: changes, auth: 'required' });
     },
 
     /** Ends this session (the refresh cookie). The token is forgotten only on success. */

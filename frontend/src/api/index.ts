@@ -11,6 +11,7 @@ export type {
   LoginInput,
   PasswordChangeInput,
   PasswordResetInput,
+  ProfileChanges,
   RegisterInput,
 } from './auth';
 export { ApiError, errorMessage, formatWait, isApiError } from './errors';

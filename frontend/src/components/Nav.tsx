@@ -18,9 +18,10 @@ export const NOTIFICATIONS: NavItem = { to: '/notifications', label: 'Notificati
 export const REQUESTS: NavItem = { to: '/requests', label: 'Requests' };
 export const CONNECTIONS: NavItem = { to: '/connections', label: 'Connections' };
 export const TAGS: NavItem = { to: '/tags', label: 'Tags' };
+export const PROFILE: NavItem = { to: '/profile', label: 'Profile' };
 export const ACCOUNT: NavItem = { to: '/account', label: 'Account' };
 
-const ITEMS: NavItem[] = [FEED, MY_POSTS, PEOPLE, NOTIFICATIONS, REQUESTS, CONNECTIONS, TAGS, ACCOUNT];
+const ITEMS: NavItem[] = [FEED, MY_POSTS, PEOPLE, NOTIFICATIONS, REQUESTS, CONNECTIONS, TAGS, PROFILE, ACCOUNT];
 
 export function isCurrent(item: NavItem, pathname: string): boolean {
   return item.match ? item.match.test(pathname) : pathname === item.to;

@@ -7,6 +7,7 @@ import {
   MY_POSTS,
   NOTIFICATIONS,
   PEOPLE,
+  PROFILE,
   REQUESTS,
   TAGS,
   isCurrent,
@@ -51,7 +52,7 @@ function Icon({ name }: { name: string }) {
 
 const TABS: NavItem[] = [FEED, PEOPLE, NOTIFICATIONS, REQUESTS];
 /** Behind "More": the destinations visited less often. */
-const REST: NavItem[] = [MY_POSTS, CONNECTIONS, TAGS, ACCOUNT];
+const REST: NavItem[] = [MY_POSTS, CONNECTIONS, TAGS, PROFILE, ACCOUNT];
 
 /**
  * The phone's navigation: a bar at the bottom, within reach of a thumb, with

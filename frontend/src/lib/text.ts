@@ -26,6 +26,21 @@ export function hasControlCharacters(value: string): boolean {
   return CONTROL.test(value.replace(/\r\n?/g, '\n'));
 }
 
+/** Any control character at all, line breaks and tabs too (text that must stay on one line). */
+// eslint-disable-next-line no-control-regex
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+export function hasAnyControlCharacter(value: string): boolean {
+  return ANY_CONTROL.test(value);
+}
+
+/** The text-direction controls the server refuses (U+202A–U+202E, U+2066–U+2069). */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
+export function hasBidiControls(value: string): boolean {
+  return BIDI_CONTROL.test(value);
+}
+
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;

@@ -5,6 +5,8 @@ import {
   validateCode,
   validateEmail,
   validateNewPassword,
+  validateBio,
+  validateDisplayName,
   validateUsername,
 } from './validation';
 
@@ -44,5 +46,29 @@ describe('validation', () => {
     expect(validateEmail('')).toBe('Enter your email address.');
     expect(validateEmail('a@b')).not.toBeNull();
     expect(validateEmail('a b@c.de')).not.toBeNull();
+  });
+});
+
+describe('profile rules', () => {
+  it('display names: none, or 1–50 characters on one line, counted as code points after trimming', () => {
+    expect(validateDisplayName('')).toBeNull();
+    expect(validateDisplayName('   ')).toBeNull();
+    expect(validateDisplayName('  Ann Smith ')).toBeNull();
+    expect(validateDisplayName('عائشة')).toBeNull();
+    expect(validateDisplayName('é'.repeat(50))).toBeNull();
+    expect(validateDisplayName(`  ${'🙂'.repeat(50)}  `)).toBeNull();
+    expect(validateDisplayName('é'.repeat(51))).toBe('Use at most 50 characters.');
+    expect(validateDisplayName('Ann\tSmith')).toMatch(/one line/);
+    expect(validateDisplayName('Ann\u202Ehtims')).toBe('Remove the invisible text-direction characters.');
+    expect(validateDisplayName('Ann\u2066x')).not.toBeNull();
+  });
+
+  it('bios: up to 300 characters, line breaks allowed, no control or text-direction characters', () => {
+    expect(validateBio('')).toBeNull();
+    expect(validateBio('Gardener.\nBaker.')).toBeNull();
+    expect(validateBio('é'.repeat(300))).toBeNull();
+    expect(validateBio('é'.repeat(301))).toBe('Use at most 300 characters.');
+    expect(validateBio('bell\u0007')).not.toBeNull();
+    expect(validateBio('a\u202Ab')).not.toBeNull();
   });
 });

@@ -1,10 +1,15 @@
 /** Client-side checks mirroring the server's rules. The server stays the authority. */
+import { hasAnyControlCharacter, hasBidiControls, hasControlCharacters } from './text';
 
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 30;
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 128;
 export const CODE_LENGTH = 6;
+export const DISPLAY_NAME_MAX = 50;
+export const BIO_MAX = 300;
+
+export const BIDI_CONTROLS_MESSAGE = 'Remove the invisible text-direction characters.';
 
 /** Usernames are lower-case; we lower-case as the person types. */
 export function normalizeUsername(value: string): string {
@@ -59,4 +64,24 @@ export function validateCode(value: string): string | null {
 
 export function validateRequired(value: string, message: string): string | null {
   return value.trim() === '' ? message : null;
+}
+
+/** A display name: empty (none), or 1–50 characters after trimming, on one line, without text-direction controls. */
+export function validateDisplayName(value: string): string | null {
+  const name = value.trim();
+  if (name === '') return null;
+  if (charCount(name) > DISPLAY_NAME_MAX) return `Use at most ${DISPLAY_NAME_MAX} characters.`;
+  if (hasAnyControlCharacter(name)) return 'Keep your display name on one line, without invisible control characters.';
+  if (hasBidiControls(name)) return BIDI_CONTROLS_MESSAGE;
+  return null;
+}
+
+/** A bio: empty (none), or up to 300 characters after trimming; line breaks are fine. */
+export function validateBio(value: string): string | null {
+  const bio = value.trim();
+  if (bio === '') return null;
+  if (charCount(bio) > BIO_MAX) return `Use at most ${BIO_MAX} characters.`;
+  if (hasControlCharacters(bio)) return 'Remove the invisible control characters from the text.';
+  if (hasBidiControls(bio)) return BIDI_CONTROLS_MESSAGE;
+  return null;
 }

@@ -8,6 +8,7 @@ import type { User } from '../api/types';
 import { EmailSettings } from '../social/EmailSettings';
 import { ChangeEmail } from '../account/ChangeEmail';
 import { ChangePassword } from '../account/ChangePassword';
+import { Link } from '../router/router';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
@@ -75,6 +76,16 @@ export function AccountPage() {
           </dd>
         </div>
       </dl>
+
+      <section className="section" aria-labelledby="profile-heading">
+        <h2 id="profile-heading" className="section__title">
+          Profile
+        </h2>
+        <p>
+          Your display name and bio, as the people you know see them.{' '}
+          <Link to="/profile">Edit your profile</Link>
+        </p>
+      </section>
 
       <ChangePassword user={user} />
       <ChangeEmail user={user} />

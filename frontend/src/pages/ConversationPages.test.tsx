@@ -105,7 +105,7 @@ describe('The phone tab bar', () => {
     await user.click(more);
     expect(more.getAttribute('aria-expanded')).toBe('true');
     const menu = document.getElementById(more.getAttribute('aria-controls')!)!;
-    expect(within(menu).getAllByRole('link').map((a) => a.textContent)).toEqual(['My posts', 'Connections', 'Tags', 'Account']);
+    expect(within(menu).getAllByRole('link').map((a) => a.textContent)).toEqual(['My posts', 'Connections', 'Tags', 'Profile', 'Account']);
 
     await user.keyboard('{Escape}');
     expect(more.getAttribute('aria-expanded')).toBe('false');

@@ -1,5 +1,6 @@
 import type { Ref } from 'react';
-import { charCount, formatNumber } from '../lib/text';
+import { CharacterCount, countState } from '../components/CharacterCount';
+import { charCount } from '../lib/text';
 import { POST_MAX } from './palette';
 
 /** Characters as the server counts them: code points, after trimming. */
@@ -17,12 +18,6 @@ export function contentProblem(content: string, max: number = POST_MAX): Content
   return null;
 }
 
-function bucket(n: number, max: number): 'ok' | 'near' | 'over' {
-  if (n > max) return 'over';
-  if (max - n <= 100) return 'near';
-  return 'ok';
-}
-
 interface ContentFieldProps {
   id: string;
   label: string;
@@ -36,6 +31,10 @@ interface ContentFieldProps {
   hideLabel?: boolean;
   /** The most characters allowed (a post's by default). */
   max?: number;
+  /** How few characters left count as nearly full (100 by default). */
+  near?: number;
+  /** Under the field, part of its description. */
+  hint?: string;
 }
 
 /**
@@ -54,12 +53,14 @@ export function ContentField({
   ref,
   hideLabel,
   max = POST_MAX,
+  near = 100,
+  hint,
 }: ContentFieldProps) {
   const n = postLength(value);
-  const state = bucket(n, max);
+  const state = countState(n, max, near);
   const counterId = `${id}-counter`;
   const errorId = error ? `${id}-error` : undefined;
-  const over = n - max;
+  const hintId = hint ? `${id}-hint` : undefined;
 
   return (
     <div className={`field${error || state === 'over' ? ' field--invalid' : ''}`}>
@@ -75,20 +76,14 @@ export function ContentField({
         placeholder={placeholder}
         onChange={(event) => onValueChange(event.target.value)}
         aria-invalid={error || state === 'over' ? true : undefined}
-        aria-describedby={[errorId, counterId].filter(Boolean).join(' ')}
+        aria-describedby={[errorId, counterId, hintId].filter(Boolean).join(' ')}
       />
-      <p id={counterId} className={`counter counter--${state}`}>
-        {formatNumber(n)} / {formatNumber(max)}
-        <span className="visually-hidden"> characters</span>
-        {state === 'over' ? <span className="counter__over"> · {formatNumber(over)} too many</span> : null}
-      </p>
-      <p className="visually-hidden" aria-live="polite">
-        {state === 'over'
-          ? `Over the ${formatNumber(max)} character limit.`
-          : state === 'near'
-            ? 'Fewer than 100 characters left.'
-            : ''}
-      </p>
+      <CharacterCount id={counterId} count={n} max={max} near={near} />
+      {hint ? (
+        <p id={hintId} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
       {error ? (
         <p id={errorId} className="field__error" role="alert">
           {error}
