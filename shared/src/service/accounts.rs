@@ -133,10 +133,8 @@ pub async fn register(
     .await?;
     // A deleted account's username is held for a while (see
     // `deletion::USERNAME_HOLD_DAYS`): nobody can take it to pass as them.
+    // The hold is checked inside the registration's transaction.
     let hold = app.keys.username_hold(username.as_str());
-    if app.store.username_held(&hold, Timestamp::now()).await? {
-        return Err(crate::store::CreateUserError::UsernameTaken.into());
-    }
     let password_hash = hash(password).await?;
     let user = UserRecord {
         id: UserId::new(),
@@ -149,7 +147,7 @@ pub async fn register(
         bio: None,
     };
     app.store
-        .create_user(&user, &password_hash, code.to_consume(), count)
+        .create_user_unless_held(&user, &password_hash, code.to_consume(), count, Some(&hold))
         .await?;
     tracing::info!(user_id = %user.id, "account created");
     Ok(user)

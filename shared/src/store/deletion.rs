@@ -140,15 +140,6 @@ impl Store {
         }
     }
 
-    /// Whether a username is held after its account's deletion (1 GetItem).
-    pub async fn username_held(&self, hold: &str, now: Timestamp) -> Result<bool, StoreError> {
-        Ok(self
-            .get(format!("HOLD#{hold}"), keys::CLAIM)
-            .await?
-            .and_then(|item| attr_n(&item, keys::EXPIRES_AT).ok())
-            .is_some_and(|until| until > now.0))
-    }
-
     /// The deletions whose clean-up is not finished (1 Query of GSI1 per
     /// 1 MB: a handful at any time).
     pub async fn deletion_jobs(&self) -> Result<Vec<DeletionJob>, StoreError> {

@@ -148,6 +148,22 @@ impl Store {
         code: CodeToConsume<'_>,
         limit: CountInWindow<'_>,
     ) -> Result<(), CreateUserError> {
+        self.create_user_unless_held(user, password_hash, code, limit, None)
+            .await
+    }
+
+    /// [`Store::create_user`], with a condition check in the same
+    /// transaction that the username is not held after a deleted account
+    /// had it (`hold`: the hold's keyed name, see `deletion`), so no
+    /// registration can slip in between a check and the write.
+    pub async fn create_user_unless_held(
+        &self,
+        user: &UserRecord,
+        password_hash: &str,
+        code: CodeToConsume<'_>,
+        limit: CountInWindow<'_>,
+        hold: Option<&str>,
+    ) -> Result<(), CreateUserError> {
         use AccountCondition::*;
         let profile = Item::from([
             pk(keys::user(&user.id)),
@@ -181,6 +197,23 @@ impl Store {
             )
             .item(CodeLive, self.consume_code_item(&code)?)
             .item(UnderRateLimit, self.count_in_window_item(&limit)?);
+        let transaction = match hold {
+            None => transaction,
+            Some(hold) => {
+                let check = aws_sdk_dynamodb::types::ConditionCheck::builder()
+                    .table_name(&self.table)
+                    .key(keys::PK, s(format!("HOLD#{hold}")))
+                    .key(keys::SK, s(keys::CLAIM))
+                    .condition_expression("attribute_not_exists(PK) OR expires_at < :now")
+                    .expression_attribute_values(":now", n(Timestamp::now().0))
+                    .build()
+                    .map_err(build_error)?;
+                transaction.item(
+                    UsernameFree,
+                    TransactWriteItem::builder().condition_check(check).build(),
+                )
+            }
+        };
         match self.transact(transaction).await {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
