@@ -1,3 +1,4 @@
+import { accountEndpoints } from './account';
 import type { ApiClient } from './client';
 import type { MessageResponse, SessionResponse, User } from './types';
 
@@ -115,6 +116,8 @@ export function createAuthApi(client: ApiClient) {
     confirmEmailChange(input: EmailChangeConfirmInput): Promise<User> {
       return client.request('/auth/email/confirm', { method: 'POST', body: input, auth: 'required' });
     },
+
+    ...accountEndpoints(client),
   };
 }
 

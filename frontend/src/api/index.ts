@@ -14,6 +14,7 @@ export type {
   ProfileChanges,
   RegisterInput,
 } from './auth';
+export type { DeletionConfirmation, ExportDocument, ExportPart } from './account';
 export { ApiError, errorMessage, formatWait, isApiError } from './errors';
 export { createSocialApi } from './social';
 export type { SocialApi, NewPost, PageParams, PostChanges, PostsPage, RequestsPage } from './social';

@@ -8,6 +8,7 @@ import type { User } from '../api/types';
 import { EmailSettings } from '../social/EmailSettings';
 import { ChangeEmail } from '../account/ChangeEmail';
 import { ChangePassword } from '../account/ChangePassword';
+import { ExportData } from '../account/ExportData';
 import { Link } from '../router/router';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
@@ -115,6 +116,8 @@ export function AccountPage() {
           </Button>
         </div>
       </section>
+
+      <ExportData user={user} />
     </Page>
   );
 }
