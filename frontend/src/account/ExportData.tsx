@@ -68,7 +68,7 @@ export function ExportData({ user }: { user: User }) {
         connections, tags, requests and settings.
       </p>
       <div role="status" className="live">
-        {status ? <p className="notice notice--info">{status}</p> : null}
+        {status ? <p className="notice notice--info break">{status}</p> : null}
       </div>
       <FormError message={error} />
       <div className="actions">
