@@ -1,10 +1,11 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { authApi as defaultAuthApi, type AuthApi } from './api';
 import { AuthProvider, useAuth } from './auth/AuthContext';
-import { HOME_PATH, Loading, PublicOnly, RequireAuth, SIGN_IN_PATH } from './auth/guards';
+import { GOODBYE_PATH, HOME_PATH, Loading, PublicOnly, RequireAuth, SIGN_IN_PATH } from './auth/guards';
 import { Nav } from './components/Nav';
 import { TabBar } from './components/TabBar';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
+import { GoodbyePage } from './pages/GoodbyePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
@@ -65,6 +66,9 @@ function routeFor(pathname: string): ReactNode {
           <SignUpPage />
         </PublicOnly>
       );
+    case GOODBYE_PATH:
+      // No guard: whoever is (or is no longer) signed in may read it.
+      return <GoodbyePage />;
     case '/forgot-password':
       return (
         <PublicOnly>

@@ -76,3 +76,40 @@ describe('AuthProvider session restore on load', () => {
     expect(third.requests).toHaveLength(0);
   });
 });
+
+describe('AuthProvider forgetSession', () => {
+  function Forget() {
+    const { forgetSession } = useAuth();
+    return (
+      <button type="button" onClick={() => forgetSession()}>
+        forget
+      </button>
+    );
+  }
+
+  it('signs out here without asking the server, and the next load asks nothing', async () => {
+    localStorage.setItem(SESSION_MARKER_KEY, '1');
+    const server = fakeApi({ 'POST /auth/refresh': json(200, session('tok-1')) });
+    const api = createAuthApi(new ApiClient({ baseUrl: '/api', fetch: server.fetch }));
+    const view = render(
+      <AuthProvider api={api}>
+        <Probe />
+        <Forget />
+      </AuthProvider>,
+    );
+    expect(await screen.findByText('authenticated')).toBeTruthy();
+    expect(api.client.accessToken).toBe('tok-1');
+
+    act(() => screen.getByRole('button', { name: 'forget' }).click());
+
+    expect(screen.getByTestId('state').textContent).toBe('anonymous:account-deleted');
+    expect(api.client.accessToken).toBeNull();
+    expect(localStorage.getItem(SESSION_MARKER_KEY)).toBeNull();
+    expect(server.requests.map((r) => r.path)).toEqual(['/auth/refresh']);
+    view.unmount();
+
+    const next = fakeApi({});
+    expect(load(next).state()).toBe('anonymous:initial');
+    expect(next.requests).toHaveLength(0);
+  });
+});

@@ -18,10 +18,10 @@ export type AuthState =
 
 /**
  * Why nobody is signed in: `initial` (no session on load), `expired` (an
- * authenticated call failed and the session could not be renewed), or the
- * person signed out here or everywhere.
+ * authenticated call failed and the session could not be renewed), the
+ * person signed out here or everywhere, or deleted their account.
  */
-export type AnonymousReason = 'initial' | 'expired' | 'signed-out' | 'signed-out-everywhere';
+export type AnonymousReason = 'initial' | 'expired' | 'signed-out' | 'signed-out-everywhere' | 'account-deleted';
 
 export interface AuthContextValue {
   state: AuthState;
@@ -32,6 +32,12 @@ export interface AuthContextValue {
   updateUser: (user: User) => void;
   signOut: () => Promise<void>;
   signOutEverywhere: () => Promise<void>;
+  /**
+   * Forgets the session here without asking the server, for when the server
+   * has already ended it (the account was deleted): the token and the
+   * "a session may exist" marker go, and the state becomes signed out.
+   */
+  forgetSession: (reason?: AnonymousReason) => void;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -90,9 +96,17 @@ export function AuthProvider({ api, children }: { api: AuthApi; children: ReactN
     setState({ status: 'anonymous', reason: 'signed-out-everywhere' });
   }, [api]);
 
+  const forgetSession = useCallback(
+    (reason: AnonymousReason = 'account-deleted') => {
+      api.client.setAccessToken(null);
+      setState({ status: 'anonymous', reason });
+    },
+    [api],
+  );
+
   const value = useMemo(
-    () => ({ state, api, signedIn, updateUser, signOut, signOutEverywhere }),
-    [state, api, signedIn, updateUser, signOut, signOutEverywhere],
+    () => ({ state, api, signedIn, updateUser, signOut, signOutEverywhere, forgetSession }),
+    [state, api, signedIn, updateUser, signOut, signOutEverywhere, forgetSession],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

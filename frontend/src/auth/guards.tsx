@@ -4,6 +4,8 @@ import { useAuth, type AnonymousReason } from './AuthContext';
 
 export const SIGN_IN_PATH = '/sign-in';
 export const HOME_PATH = '/feed';
+/** Where a person lands once their account is deleted (no session needed). */
+export const GOODBYE_PATH = '/goodbye';
 
 /** What the sign-in page may receive in history state. */
 export interface SignInState {
@@ -26,6 +28,7 @@ const NOTICES: Record<AnonymousReason, string | undefined> = {
   expired: 'Your session has ended. Please sign in again.',
   'signed-out': 'You have signed out.',
   'signed-out-everywhere': 'You have signed out on all your devices.',
+  'account-deleted': undefined,
 };
 
 export function Loading() {
@@ -42,6 +45,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const { pathname, search } = useLocation();
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'authenticated') return children;
+  // The account is gone: a screen that needs it leads to the goodbye page, not to sign-in.
+  if (state.reason === 'account-deleted') return <Redirect to={GOODBYE_PATH} />;
 
   const signedOut = state.reason === 'signed-out' || state.reason === 'signed-out-everywhere';
   const to = signedOut

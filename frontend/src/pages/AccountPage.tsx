@@ -8,6 +8,7 @@ import type { User } from '../api/types';
 import { EmailSettings } from '../social/EmailSettings';
 import { ChangeEmail } from '../account/ChangeEmail';
 import { ChangePassword } from '../account/ChangePassword';
+import { DeleteAccount } from '../account/DeleteAccount';
 import { ExportData } from '../account/ExportData';
 import { Link } from '../router/router';
 
@@ -118,6 +119,8 @@ export function AccountPage() {
       </section>
 
       <ExportData user={user} />
+
+      <DeleteAccount user={user} />
     </Page>
   );
 }

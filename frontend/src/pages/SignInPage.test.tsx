@@ -32,7 +32,7 @@ describe('Sign-in and session handling', () => {
 
     expect(await screen.findByRole('heading', { name: 'Your account' })).toBeTruthy();
     expect(currentUrl()).toBe('/account');
-    expect(screen.getByText('alice@example.com')).toBeTruthy();
+    expect(screen.getByText('alice@example.com', { selector: '.details dd' })).toBeTruthy();
     expect(server.to('POST', '/auth/login')[1]!.body).toEqual({ login: 'alice', password: 'right password' });
   });
 
