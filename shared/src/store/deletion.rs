@@ -231,16 +231,7 @@ impl Store {
     /// edge existing), and the deleted side's edge. When the other edge is
     /// gone already, only the deleted side's is removed (1 DeleteItem).
     pub async fn drop_connection(&self, gone: &UserId, other: &UserId) -> Result<(), StoreError> {
-        let counter = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::user(other)))
-            .key(keys::SK, s(keys::PROFILE))
-            .update_expression("SET connections = connections - :one")
-            .condition_expression("connections > :zero")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":zero", n(0))
-            .build()
-            .map_err(build_error)?;
+        let counter = self.count_down(other, "connections")?;
         let transaction = Transaction::new()
             .item(
                 Check::EdgeExists,
@@ -284,16 +275,7 @@ impl Store {
                 "pending_out",
             )
         };
-        let update = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::user(other)))
-            .key(keys::SK, s(keys::PROFILE))
-            .update_expression(format!("SET {counter} = {counter} - :one"))
-            .condition_expression(format!("{counter} > :zero"))
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":zero", n(0))
-            .build()
-            .map_err(build_error)?;
+        let update = self.count_down(other, counter)?;
         let transaction = Transaction::new()
             .item(
                 Check::RequestExists,
@@ -358,6 +340,21 @@ impl Store {
         let count = items.len();
         self.batch_delete(items).await?;
         Ok(count)
+    }
+
+    /// `counter` on `user`'s profile down by one, conditioned on it being
+    /// above zero (the other side of what a deleted account ends).
+    fn count_down(&self, user: &UserId, counter: &str) -> Result<Update, StoreError> {
+        Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::user(user)))
+            .key(keys::SK, s(keys::PROFILE))
+            .update_expression(format!("SET {counter} = {counter} - :one"))
+            .condition_expression(format!("{counter} > :zero"))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":zero", n(0))
+            .build()
+            .map_err(build_error)
     }
 
     fn plain_delete(
