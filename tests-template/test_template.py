@@ -49,6 +49,7 @@ EXPECTED_ROUTES = {
         "POST /api/auth/email/confirm",
         "POST /api/account/deletion-code",
         "DELETE /api/account",
+        "GET /api/account/export",
     },
     "UsersFunction": {"GET /api/users/search", "GET /api/users/{id}", "GET /api/users/{id}/posts"},
     "ConnectionsFunction": {
@@ -184,7 +185,8 @@ EXPECTED_DYNAMODB_ACTIONS = {
 }
 # Functions whose DynamoDB statements may name GSI ARNs.
 INDEX_ACCESS_ALLOWED: set[str] = {
-    # Deleting an account finds its posts, comments and reactions on GSI1.
+    # Exporting and deleting an account find its posts, comments and
+    # reactions on GSI1.
     "AuthFunction",
     "UsersFunction",
     "ConnectionsFunction",
@@ -759,6 +761,7 @@ def test_credential_routes_are_tighter_than_default(http_api):
         "POST /api/auth/email/confirm",
         "POST /api/account/deletion-code",
         "DELETE /api/account",
+        "GET /api/account/export",
     ):
         settings = http_api["RouteSettings"][key]
         assert settings["ThrottlingRateLimit"] < default["ThrottlingRateLimit"], key

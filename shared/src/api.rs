@@ -1,5 +1,7 @@
 //! Response shapes used by more than one function group, with their OpenAPI schemas.
 
+pub mod export;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -78,6 +78,9 @@ pub struct RateLimits {
     /// the API for everyone. The whole window may be spent at once, so a
     /// page load (a handful of calls) never trips it.
     pub calls_per_client: RateLimit,
+    /// Parts of data exports per account: what an export costs is the
+    /// reads of its parts (a 10,000-post account's is about a dozen).
+    pub export_parts_per_account: RateLimit,
 }
 
 impl Default for RateLimits {
@@ -91,6 +94,7 @@ impl Default for RateLimits {
             reset_per_email: RateLimit::per(3, 3600),
             wrong_codes_per_ip: RateLimit::per(10, 3600),
             calls_per_client: RateLimit::per(100, 60),
+            export_parts_per_account: RateLimit::per(100, 3600),
         }
     }
 }
@@ -235,6 +239,10 @@ impl Config {
                     defaults.wrong_codes_per_ip,
                 )?,
                 calls_per_client: limit("RATE_LIMIT_CLIENT", defaults.calls_per_client)?,
+                export_parts_per_account: limit(
+                    "RATE_LIMIT_EXPORT",
+                    defaults.export_parts_per_account,
+                )?,
             },
             client_ip_source,
             aws_attempt_timeout: Duration::from_millis(

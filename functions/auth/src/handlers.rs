@@ -5,14 +5,15 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
+use shared::api::export::ExportPart;
 use shared::api::{ErrorBody, User};
 use shared::domain::one_time_code::CODE_TTL_SECONDS;
-use shared::http::{ClientIp, CurrentUser, JsonBody, cookie};
+use shared::http::{ClientIp, CurrentUser, JsonBody, QueryParams, cookie};
 use shared::service::accounts::{self, NewAccount};
-use shared::service::deletion;
 use shared::service::sessions::{self, Signed};
+use shared::service::{deletion, export};
 use shared::{ApiError, App};
 
 /// Name of the refresh-token cookie (scoped to `/api/auth`).
@@ -484,4 +485,33 @@ pub async fn delete_account(
     };
     deletion::delete_account(&app, &ip.0, &caller.user_id, confirmation).await?;
     Ok(with_cleared_cookie(StatusCode::NO_CONTENT.into_response()))
+}
+
+// ---- one's data -------------------------------------------------------------
+
+/// `GET /api/account/export` parameters.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// The previous part's `next_cursor`; none for the first part.
+    #[param(value_type = String, required = false)]
+    pub cursor: Option<String>,
+}
+
+/// One part of the caller's data export: everything of theirs, nothing of
+/// anyone else's. Follow `next_cursor` until it is `null` and merge the
+/// parts (arrays concatenated key by key, objects from the part that has
+/// them). Each part is counted against the account's export limit.
+#[utoipa::path(get, path = "/api/account/export", tag = "account", params(ExportParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = ExportPart), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn export(
+    State(app): State<App>,
+    caller: CurrentUser,
+    QueryParams(params): QueryParams<ExportParams>,
+) -> Result<Json<ExportPart>, ApiError> {
+    let part = export::export_part(&app, &caller.user_id, params.cursor.as_deref()).await?;
+    Ok(Json(part))
 }

@@ -1,5 +1,6 @@
 //! Accounts: emailed one-time codes, registration, sign-in, refresh-token
-//! sessions and password reset.
+//! sessions, password reset, and one's account as a whole: its export and
+//! its deletion.
 //!
 //! Routes → [`handlers`] → `shared` domain and store → response.
 
@@ -28,6 +29,7 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(handlers::confirm_email_change))
         .routes(routes!(handlers::request_deletion_code))
         .routes(routes!(handlers::delete_account))
+        .routes(routes!(handlers::export))
 }
 
 /// The Lambda's router, with the shared middleware.

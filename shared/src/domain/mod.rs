@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod conversation;
+pub mod export;
 pub mod ids;
 pub mod one_time_code;
 pub mod profile;

@@ -18,11 +18,14 @@
 //! | [`fanout`] | feed upkeep after a write or a change of the graph |
 //! | [`conversation`] | comments and reactions under a post one may see |
 //! | [`notifications`] | notifications, shown as their sources are now; notice emails |
+//! | [`export`] | one's data export, in parts |
+//! | [`deletion`] | deleting one's account, and the clean-up after |
 
 pub mod accounts;
 pub mod codes;
 pub mod conversation;
 pub mod deletion;
+pub mod export;
 pub mod fanout;
 pub mod graph;
 pub mod notifications;

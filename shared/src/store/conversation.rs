@@ -99,7 +99,7 @@ impl From<TransactError<Check>> for ConversationError {
     }
 }
 
-fn comment_from_item(item: &Item) -> Result<CommentRecord, StoreError> {
+pub(super) fn comment_from_item(item: &Item) -> Result<CommentRecord, StoreError> {
     Ok(CommentRecord {
         id: CommentId::from_stored(attr_s(item, "id")?),
         post_id: PostId::from_stored(attr_s(item, "post_id")?),
@@ -113,7 +113,7 @@ fn comment_from_item(item: &Item) -> Result<CommentRecord, StoreError> {
     })
 }
 
-fn reaction_from_item(item: &Item) -> Result<ReactionRecord, StoreError> {
+pub(super) fn reaction_from_item(item: &Item) -> Result<ReactionRecord, StoreError> {
     Ok(ReactionRecord {
         user_id: UserId::from_stored(attr_s(item, "user_id")?),
         username: Username::from_stored(attr_s(item, "username")?),

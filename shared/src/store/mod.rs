@@ -11,6 +11,7 @@ pub mod metrics;
 mod codes;
 mod conversation;
 mod deletion;
+mod export;
 mod feed;
 mod graph;
 mod notifications;

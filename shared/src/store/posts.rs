@@ -97,6 +97,27 @@ pub(super) fn post_from_item(item: &Item) -> Result<PostRecord, StoreError> {
     })
 }
 
+/// A new post as it is stored (its counters start absent: zero). Public so
+/// that a test can write many posts in batches, as no API call does.
+pub fn post_item(post: &PostRecord) -> HashMap<String, AttributeValue> {
+    let mut item = Item::from([
+        pk(keys::post(&post.id)),
+        sk(keys::POST),
+        (keys::GSI1PK.into(), s(keys::author(&post.author_id))),
+        (keys::GSI1SK.into(), s(&post.id)),
+        ("id".into(), s(&post.id)),
+        ("author_id".into(), s(&post.author_id)),
+        ("author_username".into(), s(&post.author_username)),
+        ("content".into(), s(&post.content)),
+        ("audience".into(), s(post.audience.as_str())),
+        ("created_at".into(), n(post.created_at.0)),
+    ]);
+    if let Some(tags) = ss(&post.tag_ids) {
+        item.insert("tag_ids".into(), tags);
+    }
+    item
+}
+
 impl Store {
     /// Everything about `me` a new post needs (profile, connections, tags), in
     /// one Query of `me`'s partition (a few KB: the cap keeps it small).
@@ -138,21 +159,7 @@ impl Store {
         post: &PostRecord,
         viewers: &[UserId],
     ) -> Result<(), StoreError> {
-        let mut item = Item::from([
-            pk(keys::post(&post.id)),
-            sk(keys::POST),
-            (keys::GSI1PK.into(), s(keys::author(&post.author_id))),
-            (keys::GSI1SK.into(), s(&post.id)),
-            ("id".into(), s(&post.id)),
-            ("author_id".into(), s(&post.author_id)),
-            ("author_username".into(), s(&post.author_username)),
-            ("content".into(), s(&post.content)),
-            ("audience".into(), s(post.audience.as_str())),
-            ("created_at".into(), n(post.created_at.0)),
-        ]);
-        if let Some(tags) = ss(&post.tag_ids) {
-            item.insert("tag_ids".into(), tags);
-        }
+        let item = post_item(post);
         // The feed entries first, the post last: an entry whose post does not
         // exist is skipped by every read, so a failure part-way leaves
         // nothing anyone sees, and the post appears only once every feed it

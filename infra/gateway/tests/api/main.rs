@@ -12,6 +12,7 @@ mod contract;
 mod conversation;
 mod deletion;
 mod engine_limits;
+mod export;
 mod faults;
 mod feed;
 mod fuzz_findings;
