@@ -127,7 +127,8 @@ impl NotificationKey {
         format!("{}:{id}", self.tag())
     }
 
-    fn tag(&self) -> &'static str {
+    /// Its kind's word in ids and keys (`request`).
+    pub(crate) fn tag(&self) -> &'static str {
         match self {
             NotificationKey::Request(_) => "request",
             NotificationKey::Accepted(_) => "accepted",

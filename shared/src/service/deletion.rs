@@ -261,6 +261,12 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
         .try_collect::<Vec<()>>()
         .await?;
 
+    // The request and acceptance notices that outlived what they were about
+    // (declined, disconnected), found through the person's partition (so
+    // before it goes): the notes of those they caused, the ones they
+    // received; both kinds, both ways, with each such person.
+    store.forget_notices_with(me, &remains.noticed).await?;
+
     // What is keyed by the person: their partitions, rate windows, codes.
     let user = me.as_str();
     let email = job.email.as_str();

@@ -25,13 +25,16 @@ pub async fn ask(app: &App, me: &UserId, other: &UserId) -> Result<Asked, ApiErr
     someone_else(me, other)?;
     let (me, other) = both(app, me, other, ApiError::user_not_found).await?;
     let max = app.config.max_connections;
-    match app
-        .store
-        .send_request(&me, &other, max, Timestamp::now())
-        .await
-    {
+    let notice = notifications::request_notice(&me, &other);
+    // The notice's note beside the transaction (a note of a request that
+    // was refused is harmless and expires).
+    let (sent, noted) = tokio::join!(
+        app.store.send_request(&me, &other, max, Timestamp::now()),
+        app.store.note_notice_sent(&notice),
+    );
+    match sent {
         Ok(()) => {
-            notifications::asked(app, &me, &other).await;
+            notifications::asked(app, notice, noted, &me, &other).await;
             Ok(Asked::Pending)
         }
         Err(RequestError::TheyAsked) => Ok(Asked::Connected(connect(app, &me, &other).await?)),
@@ -81,11 +84,14 @@ async fn connect(app: &App, me: &UserRecord, requester: &UserRecord) -> Result<E
     // those are does not depend on the accept, so both reads run beside its
     // transaction, and both feeds are written at once after it commits:
     // 3 round trips in all (profiles, transaction + reads, writes).
-    let (accepted, for_me, for_them) = tokio::join!(
+    // The acceptance notice's note goes beside them too.
+    let notice = notifications::acceptance_notice(me, requester);
+    let (accepted, for_me, for_them, noted) = tokio::join!(
         app.store
             .accept_request(me, requester, app.config.max_connections, now),
         fanout::posts_to_backfill(&app.store, &me.id, &requester.id, &[]),
         fanout::posts_to_backfill(&app.store, &requester.id, &me.id, &[]),
+        app.store.note_notice_sent(&notice),
     );
     accepted?;
     // Their request was answered: they hear of it beside the backfills.
@@ -95,7 +101,7 @@ async fn connect(app: &App, me: &UserRecord, requester: &UserRecord) -> Result<E
             "backfill",
             fanout::give(&app.store, &requester.id, for_them)
         ),
-        notifications::accepted(app, me, requester),
+        notifications::accepted(app, notice, noted, me, requester),
     );
     Ok(Edge {
         other_id: requester.id.clone(),

@@ -18,7 +18,9 @@ use crate::domain::social::{Pager, can_see};
 use crate::email::Email;
 use crate::service::conversation::comment_notice;
 use crate::service::fanout::best_effort;
-use crate::store::{CommentRecord, NotificationRecord, PostRecord, Sources, UserRecord};
+use crate::store::{
+    CommentRecord, NotificationRecord, PostRecord, Sources, StoreError, UserRecord,
+};
 use crate::{ApiError, App};
 
 /// Rounds of reads before a short page of notifications is returned (as for
@@ -406,20 +408,45 @@ pub(crate) async fn reacted(app: &App, post: &PostRecord, actor: &UserRecord) {
     best_effort("notify", app.store.notify(&[notice])).await;
 }
 
-/// Tells `to` that `from` asked to connect (1 PutItem), and emails them if
-/// they want it and this is news (not a request asked again).
-pub(crate) async fn asked(app: &App, from: &UserRecord, to: &UserRecord) {
-    let notice = record(
+/// The notice that `from` asked `to` to connect. It outlives the request
+/// (see [`keys::notice_sent`](crate::store::keys::notice_sent)), so its
+/// note is written first, beside the request's transaction
+/// ([`Store::note_notice_sent`](crate::store::Store::note_notice_sent)).
+pub(crate) fn request_notice(from: &UserRecord, to: &UserRecord) -> NotificationRecord {
+    record(
         &to.id,
         NotificationKey::Request(from.id.clone()),
         from.into(),
         None,
         None,
-    );
+    )
+}
+
+/// The notice that `by` accepted `requester`'s request (noted likewise).
+pub(crate) fn acceptance_notice(by: &UserRecord, requester: &UserRecord) -> NotificationRecord {
+    record(
+        &requester.id,
+        NotificationKey::Accepted(by.id.clone()),
+        by.into(),
+        None,
+        None,
+    )
+}
+
+/// Tells `to` that `from` asked to connect (`notice`, noted: 1 PutItem),
+/// and emails them if they want it and this is news (not a request asked
+/// again). Without its note, no notice.
+pub(crate) async fn asked(
+    app: &App,
+    notice: NotificationRecord,
+    noted: Result<(), StoreError>,
+    from: &UserRecord,
+    to: &UserRecord,
+) {
     let wanted = to.email_settings.on_request;
     tell(
         app,
-        notice,
+        (notice, noted),
         to,
         wanted,
         EmailTopic::Requests,
@@ -428,20 +455,19 @@ pub(crate) async fn asked(app: &App, from: &UserRecord, to: &UserRecord) {
     .await;
 }
 
-/// Tells `requester` that `by` accepted (1 PutItem), and emails them if
-/// they want it.
-pub(crate) async fn accepted(app: &App, by: &UserRecord, requester: &UserRecord) {
-    let notice = record(
-        &requester.id,
-        NotificationKey::Accepted(by.id.clone()),
-        by.into(),
-        None,
-        None,
-    );
+/// Tells `requester` that `by` accepted (`notice`, noted: 1 PutItem), and
+/// emails them if they want it.
+pub(crate) async fn accepted(
+    app: &App,
+    notice: NotificationRecord,
+    noted: Result<(), StoreError>,
+    by: &UserRecord,
+    requester: &UserRecord,
+) {
     let wanted = requester.email_settings.on_accept;
     tell(
         app,
-        notice,
+        (notice, noted),
         requester,
         wanted,
         EmailTopic::Accepts,
@@ -452,12 +478,18 @@ pub(crate) async fn accepted(app: &App, by: &UserRecord, requester: &UserRecord)
 
 async fn tell(
     app: &App,
-    notice: NotificationRecord,
+    (notice, noted): (NotificationRecord, Result<(), StoreError>),
     to: &UserRecord,
     wanted: bool,
     topic: EmailTopic,
     email: impl FnOnce(&str, String) -> Email,
 ) {
+    // A notice is never without the note that deleting either person
+    // finds it by.
+    if let Err(error) = noted {
+        tracing::warn!(%error, "notification not written; the request stands");
+        return;
+    }
     let news = match app.store.notify_once(&notice).await {
         Ok(news) => news,
         Err(error) => {

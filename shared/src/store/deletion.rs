@@ -42,6 +42,12 @@ pub struct Remains {
     pub comments: Vec<(PostId, CommentId)>,
     /// Their reactions: (post, kind).
     pub reactions: Vec<(PostId, ReactionKind)>,
+    /// The people they exchanged request or acceptance notices with: the
+    /// recipients of the notes in their partition (`NOTICE#`) and the actors
+    /// of the `request#`/`accepted#` notifications they received. Those
+    /// notices are kept after the request or the connection ends, so they
+    /// are found here, not through an edge.
+    pub noticed: Vec<UserId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +56,16 @@ enum Check {
     ClaimIsTheirs,
     EdgeExists,
     RequestExists,
+}
+
+/// The other person of a note (`NOTICE#<kind>#<recipient>`) or of a
+/// received `NOTIF#request#<actor>` / `NOTIF#accepted#<actor>`.
+fn noticed_in(sort_key: &str) -> Option<UserId> {
+    let rest = sort_key
+        .strip_prefix(keys::NOTICE_SENT_PREFIX)
+        .or_else(|| sort_key.strip_prefix(keys::NOTIFICATION_PREFIX))?;
+    let (tag, other) = rest.split_once('#')?;
+    matches!(tag, "request" | "accepted").then(|| UserId::from_stored(other.to_owned()))
 }
 
 fn job_key(user: &UserId) -> Item {
@@ -202,6 +218,8 @@ impl Store {
                 remains.requested.push(other(keys::REQ_OUT_PREFIX));
             } else if sort_key.starts_with(keys::REQ_IN_PREFIX) {
                 remains.requested_by.push(other(keys::REQ_IN_PREFIX));
+            } else if let Some(other) = noticed_in(&sort_key) {
+                remains.noticed.push(other);
             }
         }
         for item in posts? {
@@ -223,6 +241,8 @@ impl Store {
                 remains.reactions.push((PostId::from_stored(post), kind));
             }
         }
+        remains.noticed.sort();
+        remains.noticed.dedup();
         Ok(remains)
     }
 

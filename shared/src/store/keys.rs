@@ -94,6 +94,7 @@ pub fn rate(rule: &str, subject: &str) -> String {
 // | comment | `POST#<post_id>` | `POST#COMMENT#<comment_id>` | `COMMENTS#<author>` / `<comment_id>` |
 // | reaction | `POST#<post_id>` | `POST#REACTION#<user_id>` | `REACTIONS#<user>` / `<post_id>` |
 // | notification | `USER#<recipient>` | `NOTIF#<kind>#<id>` | `NOTIFS#<recipient>` / `<ULID of its last change>` |
+// | notice sent (request, accepted) | `USER#<actor>` | `NOTICE#<kind>#<recipient>` | |
 //
 // A post's comments and reactions live in its partition, sorted after the
 // post itself (`POST` < `POST#…`): the first page of a thread is one Query
@@ -188,6 +189,20 @@ pub fn comments_by(author: &UserId) -> String {
 /// [`comments_by`]).
 pub fn reactions_by(user: &UserId) -> String {
     format!("REACTIONS#{user}")
+}
+
+/// Prefix of the notices a person caused that may outlive what they were
+/// about, in the person's own partition.
+pub const NOTICE_SENT_PREFIX: &str = "NOTICE#";
+
+/// `NOTICE#<kind>#<recipient>`, in the actor's partition: written before
+/// every `request#`/`accepted#` notification the actor causes, which is kept
+/// (read) for its 30 days after the request is declined or the connection
+/// ends, so that asking again mails nobody twice. Deleting the actor's
+/// account finds the recipient's notification through it, and deleting the
+/// recipient's finds it through the notification: by key, both ways.
+pub fn notice_sent(key: &NotificationKey, recipient: &UserId) -> String {
+    format!("{NOTICE_SENT_PREFIX}{}#{recipient}", key.tag())
 }
 
 /// `NOTIFS#<recipient>`: the GSI1 partition listing notifications newest first.

@@ -326,6 +326,47 @@ impl Store {
         self.batch_delete(keys_to_delete).await
     }
 
+    /// Notes in the actor's partition that they caused `notice` (1 PutItem,
+    /// expiring a day after it): see [`keys::notice_sent`].
+    pub async fn note_notice_sent(&self, notice: &NotificationRecord) -> Result<(), StoreError> {
+        let item = Item::from([
+            pk(keys::user(&notice.actor_id)),
+            sk(keys::notice_sent(&notice.key, &notice.recipient)),
+            // A day after the notice: while a notice is in the table, its note is.
+            (keys::EXPIRES_AT.into(), n(notice.expires_at.0 + 86_400)),
+        ]);
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes, in each of `others`' partitions, every request or
+    /// acceptance notice from `gone` and every note of one sent to `gone`
+    /// (4 keys each, whichever exist: a disconnect may have left a read
+    /// stub): BatchWriteItem per 25.
+    pub async fn forget_notices_with(
+        &self,
+        gone: &UserId,
+        others: &[UserId],
+    ) -> Result<(), StoreError> {
+        let about_gone = [
+            NotificationKey::Request(gone.clone()),
+            NotificationKey::Accepted(gone.clone()),
+        ];
+        let mut keys_to_delete = Vec::new();
+        for other in others {
+            for which in &about_gone {
+                keys_to_delete.push(key(keys::user(other), keys::notification(which)));
+                keys_to_delete.push(key(keys::user(other), keys::notice_sent(which, gone)));
+            }
+        }
+        self.batch_delete(keys_to_delete).await
+    }
+
     /// `recipient`'s notifications about one post (1 Query of their
     /// notifications, filtered by DynamoDB).
     pub async fn notices_about_post(

@@ -117,6 +117,56 @@ async fn a_deleted_account_is_gone_for_everyone_at_once_and_nothing_of_it_is_lef
         set_tags(&ann, &bob, &[&family]).await.status,
         StatusCode::OK
     );
+    // Notices that outlive what they were about (kept, read, so that asking
+    // again within their 30 days mails nobody twice): Fay declined Ann's
+    // request; Gus's connection with Ann, whose acceptance told him, ended;
+    // Ann declined Hal's request; Ivy accepted Ann's, then Ann disconnected.
+    let fay = signed_up(&stack).await;
+    let gus = signed_up(&stack).await;
+    let hal = signed_up(&stack).await;
+    let ivy = signed_up(&stack).await;
+    connect(&ann, &ivy).await;
+    let reply = ann
+        .call(
+            Method::DELETE,
+            &format!("/api/connections/{}", ivy.id),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    let reply = ann
+        .post("/api/connections/requests", json!({ "user_id": fay.id }))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let reply = fay
+        .call(
+            Method::DELETE,
+            &format!("/api/connections/requests/{}", ann.id),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    connect(&gus, &ann).await;
+    let reply = gus
+        .call(
+            Method::DELETE,
+            &format!("/api/connections/{}", ann.id),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    let reply = hal
+        .post("/api/connections/requests", json!({ "user_id": ann.id }))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let reply = ann
+        .call(
+            Method::DELETE,
+            &format!("/api/connections/requests/{}", hal.id),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
     let everyone = write(&ann, "For all of you.", "connections", &[]).await;
     write(&ann, "Family only.", "tags", &[&family]).await;
     write(&ann, "Just me.", "private", &[]).await;
@@ -249,7 +299,7 @@ async fn a_deleted_account_is_gone_for_everyone_at_once_and_nothing_of_it_is_lef
         .filter(|i| mentions(i, &needles))
         .collect();
     assert!(left.is_empty(), "left behind: {left:#?}");
-    for person in [&bob, &cat, &dan, &eve] {
+    for person in [&bob, &cat, &dan, &eve, &fay, &gus, &hal, &ivy] {
         assert_counters_equal_edges(&stack, person).await;
     }
 
