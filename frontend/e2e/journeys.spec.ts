@@ -16,11 +16,14 @@ import {
   PHONE,
   RUN,
   captureScreen,
+  compose,
   expectAccessible,
   expectNoSidewaysScroll,
+  feedTexts,
   go,
   navigation,
   newPerson,
+  postCard,
   signIn,
   signUp,
   type Person,
@@ -49,22 +52,6 @@ const TEXT = {
   annReply: 'Lovely, see you at 7',
 };
 
-/** The post texts a person's feed shows now (loaded afresh). */
-async function feedTexts(page: Page): Promise<string[]> {
-  await page.goto('/feed');
-  await expect(page.getByRole('heading', { level: 1, name: 'Feed' })).toBeVisible();
-  await expect(page.getByRole('status').filter({ hasText: 'Loading posts…' })).toHaveCount(0);
-  return page.locator('.post__text').allTextContents();
-}
-
-async function compose(page: Page, content: string, audience: 'All my connections' | 'People with chosen tags' | 'Only me', tags: string[] = []) {
-  const form = page.getByRole('form', { name: 'Write a post' });
-  await form.getByLabel('What would you like to share?').fill(content);
-  await form.getByRole('radio', { name: audience }).check();
-  for (const tag of tags) await form.getByRole('checkbox', { name: tag }).check();
-  return form;
-}
-
 /** The notifications a person has now (loaded afresh), as their words. */
 async function notificationTexts(page: Page): Promise<string[]> {
   await page.goto('/notifications');
@@ -72,11 +59,6 @@ async function notificationTexts(page: Page): Promise<string[]> {
   await expect(page.getByRole('status').filter({ hasText: 'Loading notifications…' })).toHaveCount(0);
   const texts = await page.locator('.notification__link').allTextContents();
   return texts.map((t) => t.replace(/^Unread:\s*/, '').trim());
-}
-
-/** One post on screen, by its text (comments are articles too, but never hold the post's text). */
-function postCard(page: Page, text: string) {
-  return page.locator('article.post').filter({ has: page.locator('.post__text', { hasText: text }) }).first();
 }
 
 test.beforeAll(async ({ browser }) => {

@@ -64,8 +64,12 @@ export async function go(page: Page, label: string | RegExp, heading: string | R
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
 }
 
-/** Runs axe-core on the page: no serious or critical violations. */
-export async function expectAccessible(page: Page, screen: string): Promise<void> {
+/**
+ * Runs axe-core on the page: no serious or critical violations, or with
+ * `strict` none at all (the screens added since, which start clean and
+ * should stay so).
+ */
+export async function expectAccessible(page: Page, screen: string, { strict = false }: { strict?: boolean } = {}): Promise<void> {
   // Evaluated through the DevTools protocol, so the page's strict CSP does not block it.
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
@@ -73,8 +77,8 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
   });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `axe on ${screen}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+  const counted = strict ? violations : violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(counted, `axe on ${screen}: ${JSON.stringify(counted, null, 2)}`).toEqual([]);
 }
 
 export const PHONE = { width: 360, height: 780 };
@@ -96,17 +100,44 @@ const PHONE_MAX = 768;
 
 /**
  * Screenshots of the current screen at phone and desktop width (test
- * artifacts under e2e/test-results/screens/), each audited with axe; the
- * phone's must not scroll sideways.
+ * artifacts under e2e/test-results/screens/), each audited with axe
+ * (`strict`: every violation counts); neither width may scroll sideways.
  */
-export async function captureScreen(page: Page, name: string): Promise<void> {
+export async function captureScreen(page: Page, name: string, { strict = false }: { strict?: boolean } = {}): Promise<void> {
   const original = page.viewportSize() ?? DESKTOP;
   for (const [label, size] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
     await page.setViewportSize(size);
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: `${SCREENS_DIR}${name}-${label}.png`, fullPage: true });
-    await expectAccessible(page, `${name} (${label})`);
-    if (label === 'phone') await expectNoSidewaysScroll(page, name);
+    await expectAccessible(page, `${name} (${label})`, { strict });
+    await expectNoSidewaysScroll(page, `${name} (${label})`);
   }
   await page.setViewportSize(original);
+}
+
+/** The post texts a person's feed shows now (loaded afresh). */
+export async function feedTexts(page: Page): Promise<string[]> {
+  await page.goto('/feed');
+  await expect(page.getByRole('heading', { level: 1, name: 'Feed' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Loading posts…' })).toHaveCount(0);
+  return page.locator('.post__text').allTextContents();
+}
+
+/** Fills the feed's composer (text, audience, tags) and returns the form, for its Post button. */
+export async function compose(
+  page: Page,
+  content: string,
+  audience: 'All my connections' | 'People with chosen tags' | 'Only me',
+  tags: string[] = [],
+) {
+  const form = page.getByRole('form', { name: 'Write a post' });
+  await form.getByLabel('What would you like to share?').fill(content);
+  await form.getByRole('radio', { name: audience }).check();
+  for (const tag of tags) await form.getByRole('checkbox', { name: tag }).check();
+  return form;
+}
+
+/** One post on screen, by its text (comments are articles too, but never hold the post's text). */
+export function postCard(page: Page, text: string) {
+  return page.locator('article.post').filter({ has: page.locator('.post__text', { hasText: text }) }).first();
 }

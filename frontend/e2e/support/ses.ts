@@ -16,6 +16,11 @@ async function emailsTo(address: string): Promise<StoredEmail[]> {
   return (store.emails ?? []).filter((e) => (e.destination?.to ?? []).some((to) => to.toLowerCase() === wanted));
 }
 
+/** The subjects of the emails the address has received, oldest first. */
+export async function subjectsTo(address: string): Promise<string[]> {
+  return (await emailsTo(address)).map((e) => e.subject ?? '');
+}
+
 /** How many emails the address has received so far (call before asking for a code). */
 export async function mailCount(address: string): Promise<number> {
   return (await emailsTo(address)).length;
