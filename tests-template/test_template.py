@@ -60,6 +60,9 @@ EXPECTED_ROUTES = {
         "GET /api/connections",
         "DELETE /api/connections/{user_id}",
         "PUT /api/connections/{user_id}/tags",
+        "POST /api/blocks",
+        "GET /api/blocks",
+        "DELETE /api/blocks/{user_id}",
     },
     "TagsFunction": {"GET /api/tags", "POST /api/tags", "PATCH /api/tags/{id}", "DELETE /api/tags/{id}"},
     "PostsFunction": {
@@ -173,12 +176,14 @@ EXPECTED_DYNAMODB_ACTIONS = {
         "dynamodb:BatchWriteItem",
     },
     "FeedFunction": {"dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"},
-    # Writes nothing but read marks, email settings and client counters.
+    # Writes nothing but read marks, email settings and client counters,
+    # and deletes stale unread notifications of the caller's.
     "NotificationsFunction": {
         "dynamodb:GetItem",
         "dynamodb:Query",
         "dynamodb:BatchGetItem",
         "dynamodb:UpdateItem",
+        "dynamodb:BatchWriteItem",
     },
     "HealthFunction": set(),
     "OriginVerifyFunction": set(),

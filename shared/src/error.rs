@@ -283,6 +283,10 @@ impl From<RequestError> for ApiError {
             ),
             // The use case accepts their request instead; never answered.
             RequestError::TheyAsked => Self::request_not_found(),
+            RequestError::YouBlocked => Self::conflict(
+                "you_blocked_them",
+                "You blocked this person. Unblock them under Blocked people first if you want to ask them to connect.",
+            ),
             RequestError::CallerAtLimit { max } => caller_at_limit(max),
             RequestError::TooManyPending { max } => Self::conflict(
                 "too_many_pending_requests",

@@ -51,7 +51,7 @@ export interface UserRef {
 }
 
 /** How the caller stands with another person. */
-export type Relationship = 'self' | 'none' | 'outgoing_request' | 'incoming_request' | 'connected';
+export type Relationship = 'self' | 'none' | 'outgoing_request' | 'incoming_request' | 'connected' | 'blocked';
 
 export interface Connection {
   user: UserRef;

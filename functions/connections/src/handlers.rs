@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use shared::api::{Connection, ErrorBody, UserRef};
 use shared::domain::ids::UserId;
 use shared::http::{CurrentUser, JsonBody, QueryParams};
+use shared::service::blocks;
 use shared::service::graph::{self, Asked};
 use shared::{ApiError, App};
 
@@ -227,4 +228,84 @@ pub async fn set_tags(
     Ok(Json(ConnectionBody {
         connection: edge.into(),
     }))
+}
+
+// ---- blocks -------------------------------------------------------------------
+
+/// `POST /api/blocks`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockBody {
+    /// The person to block.
+    pub user_id: String,
+}
+
+/// Someone the caller blocked.
+#[derive(Serialize, ToSchema)]
+pub struct Block {
+    /// Who.
+    pub user: UserRef,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// The people the caller blocked.
+#[derive(Serialize, ToSchema)]
+pub struct BlockList {
+    /// Most recent first.
+    pub blocks: Vec<Block>,
+}
+
+/// Blocks someone: any connection and any request between you end at once,
+/// and from then on they cannot find you, open your profile, ask you to
+/// connect or see anything of yours. They are not told. Blocking again is
+/// the same as blocking once.
+#[utoipa::path(post, path = "/api/blocks", tag = "blocks", request_body = BlockBody,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Blocked"), (status = 400, body = ErrorBody, description = "Your own id"),
+              (status = 404, body = ErrorBody)))]
+pub async fn block(
+    State(app): State<App>,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<BlockBody>,
+) -> Result<StatusCode, ApiError> {
+    let other = other(&body.user_id, ApiError::user_not_found)?;
+    blocks::block(&app, &caller.user_id, &other).await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// The people you blocked.
+#[utoipa::path(get, path = "/api/blocks", tag = "blocks", security(("bearer" = [])),
+    responses((status = 200, body = BlockList)))]
+pub async fn list_blocks(
+    State(app): State<App>,
+    caller: CurrentUser,
+) -> Result<Json<BlockList>, ApiError> {
+    let list = blocks::blocks(&app, &caller.user_id).await?;
+    Ok(Json(BlockList {
+        blocks: list
+            .into_iter()
+            .map(|b| Block {
+                user: UserRef::new(b.other_id, b.other_username, b.other_display_name),
+                created_at: b.created_at.to_rfc3339(),
+            })
+            .collect(),
+    }))
+}
+
+/// Lifts a block. It does not reconnect you: either of you may ask again.
+#[utoipa::path(delete, path = "/api/blocks/{user_id}", tag = "blocks",
+    params(("user_id" = String, Path, description = "The blocked person")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Unblocked"), (status = 400, body = ErrorBody, description = "Your own id"),
+              (status = 404, body = ErrorBody)))]
+pub async fn unblock(
+    State(app): State<App>,
+    caller: CurrentUser,
+    Path(user_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let not_blocked = || ApiError::not_found("not_blocked", "You have not blocked this person.");
+    let other = other(&user_id, not_blocked)?;
+    blocks::unblock(&app, &caller.user_id, &other).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
 //! Connections: requests (mutual requests connect), accepting under the cap,
 //! declining and cancelling, the list with its count, disconnecting, and the
-//! caller's tags on each connection.
+//! caller's tags on each connection; blocking someone, and the list of the
+//! people one blocked.
 //!
 //! Routes → [`handlers`] → `shared` domain and store → response.
 
@@ -20,6 +21,8 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(handlers::list_connections))
         .routes(routes!(handlers::disconnect))
         .routes(routes!(handlers::set_tags))
+        .routes(routes!(handlers::block, handlers::list_blocks))
+        .routes(routes!(handlers::unblock))
 }
 
 /// The Lambda's router, with the shared middleware.

@@ -27,6 +27,8 @@ pub enum RelationshipName {
     IncomingRequest,
     /// Connected.
     Connected,
+    /// The caller blocked them.
+    Blocked,
 }
 
 fn describe(relationship: Relationship) -> (RelationshipName, Option<String>) {
@@ -36,6 +38,7 @@ fn describe(relationship: Relationship) -> (RelationshipName, Option<String>) {
         Relationship::OutgoingRequest => (RelationshipName::OutgoingRequest, None),
         Relationship::IncomingRequest => (RelationshipName::IncomingRequest, None),
         Relationship::Connected(at) => (RelationshipName::Connected, Some(at.to_rfc3339())),
+        Relationship::Blocked => (RelationshipName::Blocked, None),
     }
 }
 

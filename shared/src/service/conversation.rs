@@ -41,7 +41,10 @@ async fn access<'a>(
             other: me,
         });
     let people = std::iter::once(&post.author_id).chain(people);
-    Ok(app.store.edge_and_names(edge, people).await?)
+    Ok(app
+        .store
+        .edge_and_names(edge, me, &post.author_id, people)
+        .await?)
 }
 
 /// The author's display name set on `post`, and the comments of accounts

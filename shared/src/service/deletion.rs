@@ -266,6 +266,9 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
     // before it goes): the notes of those they caused, the ones they
     // received; both kinds, both ways, with each such person.
     store.forget_notices_with(me, &remains.noticed).await?;
+    store
+        .forget_blocks(me, &remains.blocked, &remains.blocked_by)
+        .await?;
 
     // What is keyed by the person: their partitions, rate windows, codes.
     let user = me.as_str();

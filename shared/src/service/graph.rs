@@ -45,7 +45,7 @@ pub async fn ask(app: &App, me: &UserId, other: &UserId) -> Result<Asked, ApiErr
 /// `400` for a request or a connection with oneself, which cannot exist:
 /// bad input, answered before the store is asked (a transaction naming one
 /// item twice is refused by DynamoDB).
-fn someone_else(me: &UserId, other: &UserId) -> Result<(), ApiError> {
+pub(crate) fn someone_else(me: &UserId, other: &UserId) -> Result<(), ApiError> {
     if me == other {
         return Err(ApiError::bad_request(
             "cannot_connect_to_self",
@@ -65,7 +65,7 @@ pub async fn accept(app: &App, me: &UserId, requester: &UserId) -> Result<Edge, 
 }
 
 /// The caller's and the other person's profiles (1 BatchGetItem).
-async fn both(
+pub(crate) async fn both(
     app: &App,
     me: &UserId,
     other: &UserId,

@@ -11,6 +11,7 @@
 //! | [`codes`] | one-time codes: sent, checked, consumed with the write they allow |
 //! | [`sessions`] | session families: opened, refreshed (rotated), ended |
 //! | [`graph`] | requests, connections and the tags on them |
+//! | [`blocks`] | blocking someone, the list, unblocking |
 //! | [`people`] | finding people, how one relates to them |
 //! | [`tags`] | a person's own tags |
 //! | [`posts`] | writing, editing, deleting, reading one post |
@@ -22,6 +23,7 @@
 //! | [`deletion`] | deleting one's account, and the clean-up after |
 
 pub mod accounts;
+pub mod blocks;
 pub mod codes;
 pub mod conversation;
 pub mod deletion;

@@ -189,10 +189,11 @@ impl Store {
         }
         let people: std::collections::BTreeSet<&UserId> =
             std::iter::once(author).chain(people).collect();
+        wanted.extend(block_keys(viewer, Some(author), people.iter().copied()));
         wanted.extend(profile_keys(people));
         let mut post = None;
         let mut edge = None;
-        let mut names = Names::default();
+        let mut names = Names::seen_by(viewer);
         for item in self.batch_get(wanted).await? {
             if names.absorb(&item)? {
                 continue;

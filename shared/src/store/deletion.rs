@@ -48,6 +48,10 @@ pub struct Remains {
     /// notices are kept after the request or the connection ends, so they
     /// are found here, not through an edge.
     pub noticed: Vec<UserId>,
+    /// The people they blocked (whose partitions hold the twins).
+    pub blocked: Vec<UserId>,
+    /// The people who blocked them (whose partitions hold the blocks).
+    pub blocked_by: Vec<UserId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +222,10 @@ impl Store {
                 remains.requested.push(other(keys::REQ_OUT_PREFIX));
             } else if sort_key.starts_with(keys::REQ_IN_PREFIX) {
                 remains.requested_by.push(other(keys::REQ_IN_PREFIX));
+            } else if sort_key.starts_with(keys::BLOCK_PREFIX) {
+                remains.blocked.push(other(keys::BLOCK_PREFIX));
+            } else if sort_key.starts_with(keys::BLOCKED_BY_PREFIX) {
+                remains.blocked_by.push(other(keys::BLOCKED_BY_PREFIX));
             } else if let Some(other) = noticed_in(&sort_key) {
                 remains.noticed.push(other);
             }
@@ -375,20 +383,6 @@ impl Store {
             .expression_attribute_values(":zero", n(0))
             .build()
             .map_err(build_error)
-    }
-
-    fn plain_delete(
-        &self,
-        pk_value: String,
-        sk_value: &str,
-    ) -> Result<TransactWriteItem, StoreError> {
-        let delete = Delete::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(pk_value))
-            .key(keys::SK, s(sk_value))
-            .build()
-            .map_err(build_error)?;
-        Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
     async fn delete_one(&self, pk_value: String, sk_value: &str) -> Result<(), StoreError> {

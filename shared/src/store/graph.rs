@@ -62,6 +62,9 @@ pub enum RequestError {
     /// The other person has already asked the caller: accept theirs instead.
     #[error("they already asked")]
     TheyAsked,
+    /// The caller blocked them.
+    #[error("blocked by the caller")]
+    YouBlocked,
     /// The caller has the most connections allowed.
     #[error("at the limit of {max} connections")]
     CallerAtLimit {
@@ -123,6 +126,10 @@ enum GraphCondition {
     NotConnected,
     /// The recipient has not asked the sender.
     NotAskedBack,
+    /// The recipient has not blocked the sender.
+    NotBlockedByThem,
+    /// The sender has not blocked the recipient.
+    NotBlockedByMe,
     /// The recipient's profile exists and has room for another incoming
     /// request.
     RecipientHasRoom,
@@ -236,6 +243,15 @@ impl Store {
                 NotAskedBack,
                 absent(keys::user(&from.id), keys::request_in(&to.id))?,
             )
+            // Checked in the transaction, so a block made meanwhile holds.
+            .item(
+                NotBlockedByThem,
+                absent(keys::user(&to.id), keys::block(&from.id))?,
+            )
+            .item(
+                NotBlockedByMe,
+                absent(keys::user(&from.id), keys::block(&to.id))?,
+            )
             .item(RecipientHasRoom, count_incoming);
         // The most specific reason first: someone who is not there, then
         // what already exists between the two, and the limits last.
@@ -243,8 +259,13 @@ impl Store {
             Ok(()) => Ok(()),
             Err(TransactError::Store(error)) => Err(error.into()),
             Err(TransactError::ConditionsFailed(failed)) => Err(
-                if failed.has(RecipientHasRoom) && self.user(&to.id).await?.is_none() {
+                if failed.has(NotBlockedByThem)
+                    || (failed.has(RecipientHasRoom) && self.user(&to.id).await?.is_none())
+                {
+                    // Blocked: the same answer as for nobody there.
                     RequestError::NoSuchPerson
+                } else if failed.has(NotBlockedByMe) {
+                    RequestError::YouBlocked
                 } else if failed.has(NotConnected) {
                     RequestError::AlreadyConnected
                 } else if failed.has(NotAskedBack) {

@@ -95,6 +95,8 @@ pub fn rate(rule: &str, subject: &str) -> String {
 // | reaction | `POST#<post_id>` | `POST#REACTION#<user_id>` | `REACTIONS#<user>` / `<post_id>` |
 // | notification | `USER#<recipient>` | `NOTIF#<kind>#<id>` | `NOTIFS#<recipient>` / `<ULID of its last change>` |
 // | notice sent (request, accepted) | `USER#<actor>` | `NOTICE#<kind>#<recipient>` | |
+// | block | `USER#<blocker>` | `BLOCK#<blocked>` | |
+// | block's twin | `USER#<blocked>` | `BLOCKEDBY#<blocker>` | |
 //
 // A post's comments and reactions live in its partition, sorted after the
 // post itself (`POST` < `POST#…`): the first page of a thread is one Query
@@ -203,6 +205,23 @@ pub const NOTICE_SENT_PREFIX: &str = "NOTICE#";
 /// recipient's finds it through the notification: by key, both ways.
 pub fn notice_sent(key: &NotificationKey, recipient: &UserId) -> String {
     format!("{NOTICE_SENT_PREFIX}{}#{recipient}", key.tag())
+}
+
+/// Prefix of the blocks a person made, in their partition.
+pub const BLOCK_PREFIX: &str = "BLOCK#";
+/// Prefix of the blocks made of a person, in their partition.
+pub const BLOCKED_BY_PREFIX: &str = "BLOCKEDBY#";
+
+/// `BLOCK#<blocked>`, in the blocker's partition: checked by key from
+/// either side (the blocker's reads and the blocked person's).
+pub fn block(blocked: &UserId) -> String {
+    format!("{BLOCK_PREFIX}{blocked}")
+}
+
+/// `BLOCKEDBY#<blocker>`, in the blocked person's partition: how deleting
+/// that account finds the block by key.
+pub fn blocked_by(blocker: &UserId) -> String {
+    format!("{BLOCKED_BY_PREFIX}{blocker}")
 }
 
 /// `NOTIFS#<recipient>`: the GSI1 partition listing notifications newest first.

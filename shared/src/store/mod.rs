@@ -8,6 +8,7 @@
 pub mod keys;
 pub mod metrics;
 
+mod blocks;
 mod codes;
 mod conversation;
 mod deletion;
@@ -23,6 +24,7 @@ mod tags;
 mod tx;
 mod users;
 
+pub use blocks::*;
 pub use codes::*;
 pub use conversation::*;
 pub use deletion::*;

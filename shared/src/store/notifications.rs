@@ -259,6 +259,13 @@ impl Store {
                 wanted.push(key(keys::post(post), keys::POST));
             }
             wanted.extend(profile_keys([&record.actor_id]));
+            // The actor is hidden by a block either way, or by the post
+            // author's block of them (their comment is gone for everyone).
+            wanted.extend(block_keys(
+                me,
+                record.post_author_id.as_ref(),
+                [&record.actor_id],
+            ));
             if let Some(author) = record.post_author_id.as_ref().filter(|a| *a != me) {
                 wanted.push(key(keys::user(author), keys::connection(me)));
             }
@@ -271,7 +278,10 @@ impl Store {
                 k[keys::SK].as_s().cloned().unwrap_or_default(),
             ))
         });
-        let mut sources = Sources::default();
+        let mut sources = Sources {
+            names: Names::seen_by(me),
+            ..Sources::default()
+        };
         if wanted.is_empty() {
             return Ok(sources);
         }

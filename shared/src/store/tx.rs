@@ -152,6 +152,22 @@ impl Store {
         Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
+    /// Deletes the item at `pk_value`/`sk_value` whether or not it exists
+    /// (for a transaction): the half of a pair that may be gone already.
+    pub(crate) fn plain_delete(
+        &self,
+        pk_value: String,
+        sk_value: &str,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(pk_value))
+            .key(keys::SK, s(sk_value))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
     /// Marks `recipient`'s notification `which` read, for a transaction that
     /// takes its source away (a request answered, a connection ended): no
     /// longer counted as unread, and no longer shown (its source is gone).

@@ -94,6 +94,8 @@ pub enum Relationship {
     IncomingRequest,
     /// Connected since.
     Connected(Timestamp),
+    /// I blocked them (nothing else can be between us).
+    Blocked,
 }
 
 /// A profile's counters.
@@ -486,7 +488,8 @@ impl Store {
     }
 
     /// A person's profile and how `me` relates to them, in one BatchGetItem:
-    /// their profile, my edge to them, my outgoing and my incoming request.
+    /// their profile, my edge to them, my outgoing and my incoming request,
+    /// and a block either way (theirs of me: no such person for me).
     pub async fn relationship(
         &self,
         me: &UserId,
@@ -498,15 +501,25 @@ impl Store {
                 key(keys::user(other), keys::PROFILE),
                 key(mine.clone(), keys::connection(other)),
                 key(mine.clone(), keys::request_out(other)),
-                key(mine, keys::request_in(other)),
+                key(mine.clone(), keys::request_in(other)),
+                // A person who blocked me is not there for me.
+                key(keys::user(other), keys::block(me)),
+                key(mine, keys::block(other)),
             ])
             .await?;
         let mut profile = None;
+        let mut blocked_me = false;
         let mut relationship = Relationship::None;
         for item in &items {
             let sk_value = attr_s(item, keys::SK)?;
             if sk_value == keys::PROFILE {
                 profile = Some(super::user_from_item(item)?);
+            } else if sk_value.starts_with(keys::BLOCK_PREFIX) {
+                if attr_s(item, keys::PK)? == keys::user(other) {
+                    blocked_me = true;
+                } else {
+                    relationship = Relationship::Blocked;
+                }
             } else if sk_value.starts_with(keys::CONN_PREFIX) {
                 relationship = Relationship::Connected(Timestamp(attr_n(item, "connected_at")?));
             } else if sk_value.starts_with(keys::REQ_OUT_PREFIX)
@@ -521,6 +534,8 @@ impl Store {
         }
         if me == other {
             relationship = Relationship::SelfView;
+        } else if blocked_me {
+            profile = None;
         }
         Ok((profile, relationship))
     }

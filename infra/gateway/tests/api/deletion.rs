@@ -167,6 +167,13 @@ async fn a_deleted_account_is_gone_for_everyone_at_once_and_nothing_of_it_is_lef
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    // Blocks both ways: Ann blocked Jay; Kim blocked Ann.
+    let jay = signed_up(&stack).await;
+    let kim = signed_up(&stack).await;
+    for (who, whom) in [(&ann, &jay), (&kim, &ann)] {
+        let reply = who.post("/api/blocks", json!({ "user_id": whom.id })).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    }
     let everyone = write(&ann, "For all of you.", "connections", &[]).await;
     write(&ann, "Family only.", "tags", &[&family]).await;
     write(&ann, "Just me.", "private", &[]).await;
@@ -299,7 +306,7 @@ async fn a_deleted_account_is_gone_for_everyone_at_once_and_nothing_of_it_is_lef
         .filter(|i| mentions(i, &needles))
         .collect();
     assert!(left.is_empty(), "left behind: {left:#?}");
-    for person in [&bob, &cat, &dan, &eve, &fay, &gus, &hal, &ivy] {
+    for person in [&bob, &cat, &dan, &eve, &fay, &gus, &hal, &ivy, &jay, &kim] {
         assert_counters_equal_edges(&stack, person).await;
     }
 

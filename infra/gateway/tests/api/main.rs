@@ -5,6 +5,7 @@ mod common;
 mod social_common;
 
 mod accounts;
+mod blocks;
 mod client_limit;
 mod concurrency;
 mod connections;

@@ -1,0 +1,81 @@
+//! Blocking: keeping someone out. A block ends the connection and any
+//! request between the two at once, and from then on the blocked person
+//! cannot find the blocker, open their profile or ask them to connect (the
+//! same answers as for nobody there). They are never told.
+
+use super::graph::{both, someone_else};
+use super::{fanout, notifications};
+use crate::domain::Timestamp;
+use crate::domain::ids::UserId;
+use crate::store::{BlockRecord, StoreError};
+use crate::{ApiError, App};
+
+/// Reads before a block gives up on a pair whose state keeps changing
+/// under it (a request sent or accepted between its read and its write).
+const ATTEMPTS: usize = 3;
+
+/// Blocks `other` (idempotent: blocking again changes nothing). Allowed
+/// whoever they are to the caller, even someone who blocked the caller: a
+/// refusal would tell. 2 requests (profiles; what is between them), then
+/// 1 TransactWriteItems; after a connection, both feeds are pruned.
+pub async fn block(app: &App, me: &UserId, other: &UserId) -> Result<(), ApiError> {
+    someone_else(me, other)?;
+    let (me, other) = both(app, me, other, ApiError::user_not_found).await?;
+    for _ in 0..ATTEMPTS {
+        let seen = app.store.between(&me.id, &other.id).await?;
+        if seen.blocked && !seen.connected && !seen.asked && !seen.asked_by {
+            return Ok(());
+        }
+        if app.store.block(&me, &other, seen, Timestamp::now()).await? {
+            tracing::info!(event = "user_blocked", user_id = %me.id, "a person was blocked");
+            if seen.connected {
+                tokio::join!(
+                    fanout::best_effort(
+                        "prune",
+                        fanout::prune(&app.store, &me.id, &other.id, None)
+                    ),
+                    fanout::best_effort(
+                        "prune",
+                        fanout::prune(&app.store, &other.id, &me.id, None)
+                    ),
+                    notifications::forget_unseen_under(app, &me.id, &other.id, None),
+                    notifications::forget_unseen_under(app, &other.id, &me.id, None),
+                );
+            }
+            return Ok(());
+        }
+        // The pair changed (or a profile went) between the read and the
+        // transaction: read again.
+        if app.store.user(&other.id).await?.is_none() {
+            return Err(ApiError::user_not_found());
+        }
+    }
+    Err(StoreError::Throttled.into())
+}
+
+/// Lifts the caller's block of `other` (1 TransactWriteItems). It does not
+/// reconnect them.
+pub async fn unblock(app: &App, me: &UserId, other: &UserId) -> Result<(), ApiError> {
+    someone_else(me, other)?;
+    match app.store.unblock(me, other).await? {
+        true => Ok(()),
+        false => Err(ApiError::not_found(
+            "not_blocked",
+            "You have not blocked this person.",
+        )),
+    }
+}
+
+/// The people the caller blocked, most recent first, with their names (1
+/// Query, then 1 BatchGetItem of their profiles; accounts deleted since
+/// are left out).
+pub async fn blocks(app: &App, me: &UserId) -> Result<Vec<BlockRecord>, ApiError> {
+    let mut blocks = app.store.blocks(me).await?;
+    let names = app.store.names(blocks.iter().map(|b| &b.other_id)).await?;
+    blocks.retain(|b| names.exists(&b.other_id));
+    for block in &mut blocks {
+        block.other_display_name = names.display_name(&block.other_id);
+    }
+    blocks.sort_by_key(|b| std::cmp::Reverse(b.created_at));
+    Ok(blocks)
+}
