@@ -15,11 +15,12 @@ use super::{Tag, User};
 use crate::domain::conversation::{EmailSettings, ReactionKind};
 use crate::domain::ids::TagId;
 use crate::domain::social::Audience;
-use crate::store::{CommentRecord, Edge, PendingRequest, PostRecord, ReactionRecord};
+use crate::store::{BlockRecord, CommentRecord, Edge, PendingRequest, PostRecord, ReactionRecord};
 
 /// One part of the export. The whole export is the parts merged: arrays
 /// concatenated key by key, objects taken from the part that has them. The
-/// first part has the profile, settings, tags, connections and requests;
+/// first part has the profile, settings, tags, connections, requests and
+/// blocks;
 /// every part continues the posts, comments and reactions (a list left out
 /// is complete).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -45,6 +46,9 @@ pub struct ExportPart {
     /// Pending requests both ways (first part).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<ExportRequests>,
+    /// The people the person blocked (first part).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocks: Option<Vec<ExportBlock>>,
     /// The next of their posts, newest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posts: Option<Vec<ExportPost>>,
@@ -146,6 +150,27 @@ impl From<PendingRequest> for ExportRequest {
                 username: request.other_username.into_string(),
             },
             created_at: request.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// Someone the person blocked.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExportBlock {
+    /// Who.
+    pub user: ExportPerson,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl From<BlockRecord> for ExportBlock {
+    fn from(block: BlockRecord) -> Self {
+        Self {
+            user: ExportPerson {
+                id: block.other_id.into_string(),
+                username: block.other_username.into_string(),
+            },
+            created_at: block.created_at.to_rfc3339(),
         }
     }
 }

@@ -10,7 +10,8 @@
 //!
 //! Requests: the first part 1 UpdateItem (the count), then at most 8 at
 //! once (GetItem profile; Queries of connections, requests each way,
-//! tags, and one page each of posts, comments and reactions): 9, 2 deep.
+//! blocks, tags, and one page each of posts, comments and reactions): 10,
+//! 2 deep.
 //! A later part at most 1 + 5 (profile, tags while posts remain, and the
 //! unfinished lists), 2 deep.
 
@@ -21,8 +22,8 @@ use serde::Serialize;
 
 use super::accounts::rule;
 use crate::api::export::{
-    ExportComment, ExportConnection, ExportPart, ExportPost, ExportReaction, ExportRequest,
-    ExportRequests, ExportSettings,
+    ExportBlock, ExportComment, ExportConnection, ExportPart, ExportPost, ExportReaction,
+    ExportRequest, ExportRequests, ExportSettings,
 };
 use crate::api::{Tag, User};
 use crate::domain::Timestamp;
@@ -61,12 +62,13 @@ pub async fn export_part(
         if !first {
             return Ok(None);
         }
-        let (connections, incoming, outgoing) = tokio::try_join!(
+        let (connections, incoming, outgoing, blocks) = tokio::try_join!(
             store.connections(me),
             store.requests(me, true),
             store.requests(me, false),
+            store.blocks(me),
         )?;
-        Ok::<_, StoreError>(Some((connections, incoming, outgoing)))
+        Ok::<_, StoreError>(Some((connections, incoming, outgoing, blocks)))
     };
     let tags = async {
         if first || !position.posts.is_done() {
@@ -148,12 +150,14 @@ pub async fn export_part(
         tags: None,
         connections: None,
         requests: None,
+        blocks: None,
         posts,
         comments,
         reactions,
         next_cursor: (!next.is_done()).then(|| cursors.encode(me.as_str(), LIST, &next.encode())),
     };
-    if let Some((connections, incoming, outgoing)) = short_lists {
+    if let Some((connections, incoming, outgoing, blocks)) = short_lists {
+        part.blocks = Some(blocks.into_iter().map(ExportBlock::from).collect());
         part.settings = Some(ExportSettings {
             email: profile.email_settings,
         });
