@@ -72,10 +72,12 @@ step() {
 
 # background NAME FUNCTION: FUNCTION's steps in the background, beside the
 # steps that follow, until join_background prints their output and records
-# their results in order. Only for single-threaded work beside other
-# single-threaded work (the Python checks beside the moto run, whose server
-# is one Python thread): on 2 cores overlapping anything heavier only queues
-# (the arm64 build beside them made a fresh run slower: 949 s against 880 s).
+# their results in order. Only for work that leaves a core idle beside other
+# such work (the fuzzer beside the browser tests; the Python and frontend
+# checks beside the moto run, whose server is one Python thread): on 2 cores
+# overlapping anything heavier only queues (the arm64 build beside them made
+# a fresh run slower: 949 s against 880 s). Never beside Lighthouse, whose
+# performance score is timed.
 BG_DIR="$ROOT/.local/test-background"
 BG_JOBS=()
 background() {
@@ -217,7 +219,8 @@ run_e2e() {
 
 # The schema fuzzer against a real local gateway (infra/local/schemathesis.sh).
 run_schemathesis() {
-  local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway-schemathesis.log" rc
+  # Its own gateway port: it runs beside the e2e step's gateway.
+  local port="${TEST_SCHEMATHESIS_PORT:-3019}" log="$STACK_DIR/logs/gateway-schemathesis.log" rc
   start_gateway "$port" "$log" LOG_FORMAT=json || return 1
   GATEWAY_URL="http://127.0.0.1:$port" SES_STORE_URL="http://127.0.0.1:$SES_PORT" \
     GATEWAY_LOG="$log" REPORT_DIR="$STACK_DIR/schemathesis" \
@@ -262,9 +265,14 @@ stop_stack # leftovers of an interrupted run
 rm -rf "$STACK_DIR" "$ROOT/.local/test-$CROSS_ENGINE"
 if stack start; then
   step cargo-test test_env cargo test --workspace --no-fail-fast
-  step e2e run_e2e
+  # Lighthouse first, alone: its performance score is timed.
   step lighthouse run_lighthouse
-  step schemathesis run_schemathesis
+  # The fuzzer (one Python thread and its gateway) beside the browser tests
+  # (one Playwright worker, Chromium and their gateway): each leaves most of
+  # a core idle, and they share nothing but the stack's table.
+  background schemathesis step schemathesis run_schemathesis
+  step e2e run_e2e
+  join_background
   stack stop >/dev/null 2>&1 || true
 else
   fail_step cargo-test "the test stack did not start (see above; logs in $STACK_DIR/logs/)"
@@ -285,8 +293,31 @@ python_checks() {
     fail_step checkov "template.yaml not found"
   fi
 }
-# Beside the cross-check run: both are one Python thread each.
-background python-checks python_checks
+# ---------------------------------------------------------------- frontend
+has_script() { node -e 'process.exit(require("./frontend/package.json").scripts?.[process.argv[1]] ? 0 : 1)' "$1"; }
+frontend_checks() {
+  if [[ -f frontend/package.json ]]; then
+    for script in lint typecheck test; do
+      if has_script "$script"; then
+        # CI=true: test runners (vitest, ...) run once instead of watching
+        step "frontend-$script" env CI=true npm --prefix frontend run "$script"
+      else
+        fail_step "frontend-$script" "frontend/package.json has no \"$script\" script"
+      fi
+    done
+  else
+    printf '\n==> frontend/package.json not found: frontend checks skipped\n'
+    RESULTS+=("SKIP  frontend (no frontend/package.json)")
+  fi
+}
+
+# Beside the cross-check run, whose server is one Python thread: the Python
+# checks (one thread each), then the frontend's (lint, typecheck, vitest).
+python_and_frontend_checks() {
+  python_checks
+  frontend_checks
+}
+background python-and-frontend python_and_frontend_checks
 
 # The integration tests again on the other engine, so that no behaviour of
 # ours rests on one emulator's quirks (docs/architecture.md, "Two engines").
@@ -306,22 +337,6 @@ if [[ -f "$TEMPLATE" ]]; then
   # The real Lambda build (arm64, as deployed); cached after the first run.
   # Plain rustc there: the release build is not a lint run.
   step sam-build sam_env env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash infra/local/lambda-build.sh
-fi
-
-# ---------------------------------------------------------------- frontend
-has_script() { node -e 'process.exit(require("./frontend/package.json").scripts?.[process.argv[1]] ? 0 : 1)' "$1"; }
-if [[ -f frontend/package.json ]]; then
-  for script in lint typecheck test; do
-    if has_script "$script"; then
-      # CI=true: test runners (vitest, ...) run once instead of watching
-      step "frontend-$script" env CI=true npm --prefix frontend run "$script"
-    else
-      fail_step "frontend-$script" "frontend/package.json has no \"$script\" script"
-    fi
-  done
-else
-  printf '\n==> frontend/package.json not found: frontend checks skipped\n'
-  RESULTS+=("SKIP  frontend (no frontend/package.json)")
 fi
 
 summary
