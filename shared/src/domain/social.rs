@@ -22,6 +22,10 @@ pub const MAX_PENDING_REQUESTS: u32 = 100;
 /// Most pending incoming connection requests: past it a sender is told the
 /// person's requests are full, and listing them stays one small Query.
 pub const MAX_INCOMING_REQUESTS: u32 = 100;
+
+/// Most people one person may block: far more than a calm network needs,
+/// and what keeps the list (and the export's first part) bounded.
+pub const MAX_BLOCKS: u32 = 1_000;
 /// Default and largest page size.
 pub const DEFAULT_PAGE: usize = 20;
 /// See [`DEFAULT_PAGE`].

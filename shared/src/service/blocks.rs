@@ -7,7 +7,8 @@ use super::graph::{both, someone_else};
 use super::{fanout, notifications};
 use crate::domain::Timestamp;
 use crate::domain::ids::UserId;
-use crate::store::{BlockRecord, StoreError};
+use crate::domain::social::MAX_BLOCKS;
+use crate::store::{BlockRecord, Blocked, StoreError};
 use crate::{ApiError, App};
 
 /// Reads before a block gives up on a pair whose state keeps changing
@@ -23,10 +24,20 @@ pub async fn block(app: &App, me: &UserId, other: &UserId) -> Result<(), ApiErro
     let (me, other) = both(app, me, other, ApiError::user_not_found).await?;
     for _ in 0..ATTEMPTS {
         let seen = app.store.between(&me.id, &other.id).await?;
-        if seen.blocked && !seen.connected && !seen.asked && !seen.asked_by {
+        // Nothing can be between them beside a block.
+        if seen.blocked {
             return Ok(());
         }
-        if app.store.block(&me, &other, seen, Timestamp::now()).await? {
+        let blocked = app.store.block(&me, &other, seen, Timestamp::now()).await?;
+        if blocked == Blocked::AtLimit {
+            return Err(ApiError::conflict(
+                "too_many_blocks",
+                format!(
+                    "You have blocked {MAX_BLOCKS} people, the most there can be. Unblock someone under Blocked people to block someone else."
+                ),
+            ));
+        }
+        if blocked == Blocked::Done {
             tracing::info!(event = "user_blocked", user_id = %me.id, "a person was blocked");
             if seen.connected {
                 tokio::join!(

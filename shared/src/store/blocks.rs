@@ -10,6 +10,7 @@ use super::*;
 use crate::domain::Timestamp;
 use crate::domain::account::Username;
 use crate::domain::conversation::NotificationKey;
+use crate::domain::social::MAX_BLOCKS;
 
 /// Someone the caller blocked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,17 @@ pub struct BlockRecord {
     pub other_display_name: Option<String>,
     /// When.
     pub created_at: Timestamp,
+}
+
+/// How a block ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocked {
+    /// Done.
+    Done,
+    /// The pair (or a profile) changed since it was read: read again.
+    Changed,
+    /// The blocker has blocked the most people allowed.
+    AtLimit,
 }
 
 /// What stood between two people when it was read: what a block must end.
@@ -47,8 +59,12 @@ enum BlockCondition {
     AskedByAsRead,
     /// Both profiles exist.
     ProfilesExist,
+    /// The blocker has room for another block.
+    BlockerHasRoom,
+    /// No block yet.
+    BlockAsRead,
     /// The block exists.
-    Blocked,
+    BlockExists,
 }
 
 fn block_from_item(item: &Item) -> Result<BlockRecord, StoreError> {
@@ -101,7 +117,7 @@ impl Store {
         other: &UserRecord,
         seen: Between,
         now: Timestamp,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Blocked, StoreError> {
         use BlockCondition::*;
         let put = |item: Item| -> Result<TransactWriteItem, StoreError> {
             let put = Put::builder()
@@ -129,8 +145,10 @@ impl Store {
             ("created_at".into(), n(now.0)),
         ]);
         let twin = Item::from([pk(keys::user(&other.id)), sk(keys::blocked_by(&me.id))]);
+        // A new block only (two at once count once): one already there ends
+        // nothing more, and the use case answers before coming here.
         let mut transaction = Transaction::new()
-            .unconditioned(put(block)?)
+            .item(BlockAsRead, self.put_new(block)?)
             .unconditioned(put(twin)?);
         let (mut mine, mut theirs) = (Vec::new(), Vec::new());
         if seen.connected {
@@ -207,8 +225,19 @@ impl Store {
                 absent(keys::user(&me.id), keys::request_in(&other.id))?,
             );
         }
+        // The blocker's count, under the limit.
+        mine.push(Step::Up(Counter::Blocks));
         // One update per profile (a transaction names an item once), which
         // also checks both still exist.
+        let mine_item = self.adjust_counts(
+            &me.id,
+            &mine,
+            &format!(
+                "attribute_exists(PK) AND {}",
+                Counter::Blocks.below(":max_blocks")
+            ),
+            &[(":max_blocks", MAX_BLOCKS)],
+        )?;
         let profile = |user: &UserId, steps: &[Step]| -> Result<TransactWriteItem, StoreError> {
             if steps.is_empty() {
                 let check = ConditionCheck::builder()
@@ -224,22 +253,37 @@ impl Store {
             }
         };
         transaction = transaction
-            .item(ProfilesExist, profile(&me.id, &mine)?)
+            .item(BlockerHasRoom, mine_item)
             .item(ProfilesExist, profile(&other.id, &theirs)?);
         match self.transact(transaction).await {
-            Ok(()) => Ok(true),
-            Err(TransactError::ConditionsFailed(_)) => Ok(false),
+            Ok(()) => Ok(Blocked::Done),
+            Err(TransactError::ConditionsFailed(failed))
+                if failed.has(BlockerHasRoom)
+                    && self.counts(&me.id).await?.blocks >= MAX_BLOCKS =>
+            {
+                Ok(Blocked::AtLimit)
+            }
+            Err(TransactError::ConditionsFailed(_)) => Ok(Blocked::Changed),
             Err(TransactError::Store(error)) => Err(error),
         }
     }
 
-    /// Lifts `me`'s block of `other`, and its twin (1 TransactWriteItems);
-    /// `false` if there was none.
+    /// Lifts `me`'s block of `other`, its twin and its count (1
+    /// TransactWriteItems); `false` if there was none.
     pub async fn unblock(&self, me: &UserId, other: &UserId) -> Result<bool, StoreError> {
         let transaction = Transaction::new()
             .item(
-                BlockCondition::Blocked,
+                BlockCondition::BlockExists,
                 self.delete_existing(keys::user(me), &keys::block(other))?,
+            )
+            .item(
+                BlockCondition::BlockExists,
+                self.adjust_counts(
+                    me,
+                    &[Step::Down(Counter::Blocks)],
+                    &Counter::Blocks.above_zero(),
+                    &[],
+                )?,
             )
             .unconditioned(self.plain_delete(keys::user(other), &keys::blocked_by(me))?);
         match self.transact(transaction).await {

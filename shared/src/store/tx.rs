@@ -249,6 +249,8 @@ pub(crate) enum Counter {
     PendingIn,
     /// Tags.
     Tags,
+    /// People blocked.
+    Blocks,
 }
 
 impl Counter {
@@ -259,6 +261,7 @@ impl Counter {
             Counter::PendingOut => "pending_out",
             Counter::PendingIn => "pending_in",
             Counter::Tags => "tags",
+            Counter::Blocks => "blocks",
         }
     }
 

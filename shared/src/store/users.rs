@@ -109,6 +109,8 @@ pub struct Counts {
     pub pending_in: u32,
     /// Tags.
     pub tags: u32,
+    /// People blocked.
+    pub blocks: u32,
 }
 
 /// The named conditions of the account transactions.
@@ -573,6 +575,7 @@ impl Store {
             pending_out: read(Counter::PendingOut),
             pending_in: read(Counter::PendingIn),
             tags: read(Counter::Tags),
+            blocks: read(Counter::Blocks),
         })
     }
 }

@@ -322,3 +322,56 @@ async fn a_block_hides_the_blocked_persons_comments_reactions_and_notifications(
     let bobs = bob.get("/api/notifications").await.body.to_string();
     assert!(!bobs.contains(&ann.id), "{bobs}");
 }
+
+/// Blocks are counted on the blocker's profile, at most `MAX_BLOCKS`; the
+/// same block made several times at once counts once.
+#[tokio::test]
+async fn blocks_are_counted_once_each_and_capped() {
+    use shared::domain::social::MAX_BLOCKS;
+    let stack = Stack::start().await;
+    let ann = signed_up(&stack).await;
+    let bob = signed_up(&stack).await;
+    let cat = signed_up(&stack).await;
+    let replies = futures::future::join_all((0..4).map(|_| block(&ann, &bob))).await;
+    for reply in &replies {
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    }
+    let blocks = |person: &Person| {
+        let store = &stack.app.store;
+        let id = person.user_id();
+        async move { store.counts(&id).await.unwrap().blocks }
+    };
+    assert_eq!(blocks(&ann).await, 1);
+    // At the limit (the count set straight in the table: a thousand blocks
+    // through the API would only take long).
+    dynamodb()
+        .await
+        .update_item()
+        .table_name(stack.app.store.table())
+        .key(
+            "PK",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("USER#{}", ann.id)),
+        )
+        .key(
+            "SK",
+            aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
+        )
+        .update_expression("SET blocks = :max")
+        .expression_attribute_values(
+            ":max",
+            aws_sdk_dynamodb::types::AttributeValue::N(MAX_BLOCKS.to_string()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let reply = block(&ann, &cat).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{:?}", reply.body);
+    assert_eq!(reply.code(), "too_many_blocks");
+    let reply = ann
+        .call(Method::DELETE, &format!("/api/blocks/{}", bob.id), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(blocks(&ann).await, MAX_BLOCKS - 1);
+    assert_eq!(block(&ann, &cat).await.status, StatusCode::CREATED);
+    assert_eq!(blocks(&ann).await, MAX_BLOCKS);
+}
