@@ -157,8 +157,8 @@ async fn feed_round(
 /// of a connection, their `connections` posts and the `tags` posts naming a
 /// tag they have on the caller now; of anyone else, none (1 GetItem of the
 /// edge, then 1 Query per round, then 1 BatchGetItem of the caller's
-/// reactions to the page; 1 more GetItem when not connected, to tell a
-/// stranger from nobody).
+/// reactions to the page; 1 more BatchGetItem when not connected, to tell
+/// a stranger from nobody, and from someone who blocked the caller).
 pub async fn posts_of(
     app: &App,
     me: &UserId,
@@ -180,11 +180,13 @@ pub async fn posts_of(
             .await?
         {
             Some(edge) => Some(edge.tag_ids),
-            // Not connected: nothing to see, if they exist at all.
+            // Not connected: nothing to see, if they exist at all for the
+            // caller (someone who blocked them does not).
             None => {
                 app.store
-                    .user(author)
+                    .relationship(me, author)
                     .await?
+                    .0
                     .ok_or_else(ApiError::user_not_found)?;
                 return Ok(Listing::empty());
             }

@@ -119,6 +119,12 @@ async fn a_block_ends_what_was_between_them_and_the_blocker_is_not_there_for_the
         (nobody.status, &nobody.body)
     );
     assert_eq!(profile.status, StatusCode::NOT_FOUND);
+    let nobodys_posts = bob.get(&format!("/api/users/{NOBODY}/posts")).await;
+    let anns_posts = bob.get(&format!("/api/users/{}/posts", ann.id)).await;
+    assert_eq!(
+        (anns_posts.status, &anns_posts.body),
+        (nobodys_posts.status, &nobodys_posts.body)
+    );
     let to_nobody = bob
         .post("/api/connections/requests", json!({ "user_id": NOBODY }))
         .await;
