@@ -13,10 +13,11 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
   PASSWORD,
   captureScreen,
-  compose,
+  connect,
   feedTexts,
   go,
   newPerson,
+  post,
   postCard,
   signUp,
   type Person,
@@ -40,25 +41,6 @@ const TEXT = {
   deeComment: 'Dee says: welcome back!',
   eveComment: 'Eve says: one for me, please',
 };
-
-/** `from` finds `to` under People and asks to connect; `to` accepts from Requests. */
-async function connect(from: Person, to: Person): Promise<void> {
-  await go(from.page, 'People');
-  await from.page.getByRole('textbox', { name: 'Username', exact: true }).fill(to.username);
-  await from.page.getByRole('button', { name: 'Search' }).click();
-  await from.page.getByRole('button', { name: 'Connect' }).click();
-  await expect(from.page.getByText(`Waiting for @${to.username} to accept.`)).toBeVisible();
-  await to.page.goto('/requests');
-  await to.page.getByRole('button', { name: `Accept @${from.username}` }).click();
-  await expect(to.page.getByText(`You and @${from.username} are now connected.`)).toBeVisible();
-}
-
-async function post(page: Page, content: string): Promise<void> {
-  await go(page, 'Feed');
-  const form = await compose(page, content, 'All my connections');
-  await form.getByRole('button', { name: 'Post' }).click();
-  await expect(page.locator('.post__text').first()).toHaveText(content);
-}
 
 /** Comments under the post with `text` in the person's feed (opening its thread). */
 async function comment(page: Page, text: string, content: string): Promise<void> {

@@ -141,3 +141,23 @@ export async function compose(
 export function postCard(page: Page, text: string) {
   return page.locator('article.post').filter({ has: page.locator('.post__text', { hasText: text }) }).first();
 }
+
+/** `from` finds `to` under People and asks to connect; `to` accepts from Requests. */
+export async function connect(from: Person, to: Person): Promise<void> {
+  await go(from.page, 'People');
+  await from.page.getByRole('textbox', { name: 'Username', exact: true }).fill(to.username);
+  await from.page.getByRole('button', { name: 'Search' }).click();
+  await from.page.getByRole('button', { name: 'Connect' }).click();
+  await expect(from.page.getByText(`Waiting for @${to.username} to accept.`)).toBeVisible();
+  await to.page.goto('/requests');
+  await to.page.getByRole('button', { name: `Accept @${from.username}` }).click();
+  await expect(to.page.getByText(`You and @${from.username} are now connected.`)).toBeVisible();
+}
+
+/** Posts `content` to all the person's connections from the feed's composer. */
+export async function post(page: Page, content: string): Promise<void> {
+  await go(page, 'Feed');
+  const form = await compose(page, content, 'All my connections');
+  await form.getByRole('button', { name: 'Post' }).click();
+  await expect(page.locator('.post__text').first()).toHaveText(content);
+}

@@ -223,7 +223,8 @@ export class ApiClient {
     if (response.status === 204) return undefined as T;
     const body = await readBody(response);
     if (body === undefined) {
-      if (response.status === 202) return undefined as T;
+      // Accepted (202), or created with nothing to return (201, a block): no body is expected.
+      if (response.status === 202 || response.status === 201) return undefined as T;
       throw new ApiError({
         code: 'invalid_response',
         message: 'The server sent an unexpected response. Please try again.',

@@ -116,6 +116,23 @@ describe('social API client', () => {
     expect(url(server, 1)).toBe('/api/connections/requests?direction=incoming&limit=50');
   });
 
+  it('blocks (201 without a body), lists blocks and unblocks by encoded id', async () => {
+    const block = { user: { id: 'u-bob', username: 'bob', display_name: 'Bob' }, created_at: '2025-03-01T12:00:00Z' };
+    const { server, api } = setup({
+      'POST /blocks': new Response(null, { status: 201 }),
+      'GET /blocks': json(200, { blocks: [block] }),
+      'DELETE /blocks/a%2Fb': noContent(),
+    });
+
+    await expect(api.block('u-bob')).resolves.toBeUndefined();
+    await expect(api.listBlocks()).resolves.toEqual([block]);
+    await expect(api.unblock('a/b')).resolves.toBeUndefined();
+
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /blocks', 'GET /blocks', 'DELETE /blocks/a%2Fb']);
+    expect(server.to('POST', '/blocks')[0]!.body).toEqual({ user_id: 'u-bob' });
+    expect(server.to('POST', '/blocks')[0]!.headers.get('Authorization')).toBe('Bearer tok-1');
+  });
+
   it('maps refusals to ApiError with the server’s code and message', async () => {
     const { api } = setup({
       'POST /connections/requests': apiError(409, 'connection_limit_reached', 'You already have 100 connections.'),

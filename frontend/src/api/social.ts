@@ -13,6 +13,7 @@ import type {
   UserProfile,
 } from './types';
 import { query, seg, withCursor } from './paths';
+import { blockEndpoints } from './blocks';
 import { conversationEndpoints, normalizePost } from './conversation';
 
 export interface PageParams {
@@ -45,7 +46,7 @@ function postsPage(body: { posts: Parameters<typeof normalizePost>[0][] } & Part
   return withCursor({ ...body, posts: body.posts.map(normalizePost) });
 }
 
-/** The social endpoints (connections, requests, tags, posts, feed, people, conversation); all authenticated. */
+/** The social endpoints (connections, requests, blocks, tags, posts, feed, people, conversation); all authenticated. */
 export function createSocialApi(client: ApiClient) {
   const call = <T>(path: string, options: Omit<RequestOptions, 'auth'> = {}): Promise<T> =>
     client.request<T>(path, { ...options, auth: 'required' });
@@ -197,6 +198,8 @@ export function createSocialApi(client: ApiClient) {
       const body = await call<{ users: SearchResult[] }>(`/users/search${query({ q })}`, { signal });
       return body.users.map((u) => ({ ...u, relationship: u.relationship ?? 'none' }));
     },
+
+    ...blockEndpoints(call),
 
     ...conversationEndpoints(call),
   };

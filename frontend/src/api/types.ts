@@ -176,3 +176,10 @@ export interface UserProfile {
 export interface SearchResult extends UserRef {
   relationship: Relationship;
 }
+
+/** Someone the caller blocked (GET /api/blocks). */
+export interface Block {
+  user: UserRef;
+  /** When they were blocked, RFC 3339. */
+  created_at: string;
+}

@@ -5,6 +5,7 @@ import { Button } from '../components/Button';
 import { Page } from '../components/Page';
 import { errorMessage, isApiError } from '../api/errors';
 import type { User } from '../api/types';
+import { BlockedPeople } from '../social/BlockedPeople';
 import { EmailSettings } from '../social/EmailSettings';
 import { ChangeEmail } from '../account/ChangeEmail';
 import { ChangePassword } from '../account/ChangePassword';
@@ -93,6 +94,8 @@ export function AccountPage() {
       <ChangeEmail user={user} />
 
       <EmailSettings />
+
+      <BlockedPeople />
 
       <section className="section" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading" className="section__title">

@@ -54,7 +54,10 @@ function PersonPosts({ profile }: { profile: UserProfile }) {
   );
 }
 
-/** A person's page (/u/<username> or /people/<id>): the relationship, its buttons and their visible posts. */
+/**
+ * A person's page (/u/<username> or /people/<id>): the relationship, its
+ * buttons (blocking among them) and their visible posts.
+ */
 export function PersonPage({ who }: { who: Who }) {
   const api = useSocialApi();
   const { state } = useAuth();
@@ -140,9 +143,11 @@ export function PersonPage({ who }: { who: Who }) {
               connectedAt={profile.data.connected_at}
               onChange={changed}
               onReload={profile.reload}
+              blockable
             />
           </div>
-          <PersonPosts profile={profile.data} />
+          {/* Blocked: not connected, so there is nothing of theirs to see (nor a promise of it). */}
+          {profile.data.relationship === 'blocked' ? null : <PersonPosts profile={profile.data} />}
         </>
       )}
     </Page>

@@ -5,7 +5,7 @@ import { Button } from '../components/Button';
 import { ConfirmAction } from '../components/ConfirmAction';
 import { formatDate } from '../lib/time';
 import { Link } from '../router/router';
-import { actionsFor, afterAction, afterError, type RelationshipAction } from './relationship';
+import { actionsFor, afterAction, afterError, canBlock, type RelationshipAction } from './relationship';
 import { useSocialStore } from './SocialContext';
 
 interface RelationshipActionsProps {
@@ -16,6 +16,8 @@ interface RelationshipActionsProps {
   onChange: (relationship: Relationship, connection?: Connection) => void;
   /** Asks the server for the real state when a refusal shows the screen was out of date. */
   onReload?: () => void;
+  /** Offers "Block" too (on the person's own page, not in a list of search results). */
+  blockable?: boolean;
 }
 
 const BUSY: Record<RelationshipAction, string> = {
@@ -24,29 +26,44 @@ const BUSY: Record<RelationshipAction, string> = {
   accept: 'Accepting…',
   decline: 'Declining…',
   disconnect: 'Disconnecting…',
+  block: 'Blocking…',
+  unblock: 'Unblocking…',
 };
 
-function statusText(relationship: Relationship, name: string, connectedAt?: string | null): string {
+function statusText(relationship: Relationship, name: string, connectedAt?: string | null, unblocked = false): string {
   switch (relationship) {
     case 'self':
       return 'This is you.';
     case 'none':
-      return `You and ${name} are not connected.`;
+      return unblocked
+        ? `You unblocked ${name}. You are not connected; either of you can ask again.`
+        : `You and ${name} are not connected.`;
     case 'outgoing_request':
       return `You asked to connect. Waiting for ${name} to accept.`;
     case 'incoming_request':
       return `${name} asked to connect with you.`;
     case 'connected':
       return connectedAt ? `Connected since ${formatDate(connectedAt)}.` : `You and ${name} are connected.`;
+    case 'blocked':
+      return `You blocked ${name}.`;
   }
 }
 
 /** The relationship with one person and the buttons that change it. */
-export function RelationshipActions({ user, relationship, connectedAt, onChange, onReload }: RelationshipActionsProps) {
+export function RelationshipActions({
+  user,
+  relationship,
+  connectedAt,
+  onChange,
+  onReload,
+  blockable = false,
+}: RelationshipActionsProps) {
   const store = useSocialStore();
   const [pending, setPending] = useState<RelationshipAction | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [changes, setChanges] = useState(0);
+  // The last change made here was an unblock: "not connected" then says how it came about.
+  const [unblocked, setUnblocked] = useState(false);
   const statusRef = useRef<HTMLParagraphElement>(null);
   const name = `@${user.username}`;
 
@@ -88,6 +105,18 @@ export function RelationshipActions({ user, relationship, connectedAt, onChange,
         store.connectionRemoved(user.id);
         onChange(afterAction('disconnect'));
         return;
+      case 'block':
+        await api.block(user.id);
+        // The block ended the connection and any request between us.
+        store.connectionRemoved(user.id);
+        if (relationship === 'outgoing_request') store.adjustRequestCount('outgoing', -1);
+        if (relationship === 'incoming_request') store.adjustRequestCount('incoming', -1);
+        onChange(afterAction('block'));
+        return;
+      case 'unblock':
+        await api.unblock(user.id);
+        onChange(afterAction('unblock'));
+        return;
     }
   }
 
@@ -97,6 +126,7 @@ export function RelationshipActions({ user, relationship, connectedAt, onChange,
     setError(null);
     try {
       await perform(action);
+      setUnblocked(action === 'unblock');
       setChanges((n) => n + 1);
     } catch (e) {
       if (isApiError(e) && e.code === 'session_expired') return;
@@ -105,8 +135,8 @@ export function RelationshipActions({ user, relationship, connectedAt, onChange,
         if (real === 'reload') onReload?.();
         else if (real !== null && real !== relationship) onChange(real);
       }
-      // The disconnect confirmation shows its own error, next to its buttons.
-      if (action === 'disconnect') throw e;
+      // The disconnect and block confirmations show their own error, next to their buttons.
+      if (action === 'disconnect' || action === 'block') throw e;
       setError(errorMessage(e));
     } finally {
       setPending(null);
@@ -118,7 +148,7 @@ export function RelationshipActions({ user, relationship, connectedAt, onChange,
   return (
     <div className="relationship">
       <p ref={statusRef} className="relationship__status" tabIndex={-1} aria-live="polite">
-        {statusText(relationship, name, connectedAt)}
+        {statusText(relationship, name, connectedAt, unblocked)}
         {relationship === 'self' ? (
           <>
             {' '}
@@ -183,6 +213,21 @@ export function RelationshipActions({ user, relationship, connectedAt, onChange,
                     onConfirm={() => run('disconnect')}
                   />
                 );
+              case 'unblock':
+                return (
+                  <Button
+                    key={action}
+                    variant="secondary"
+                    busy={pending === action}
+                    busyLabel={BUSY[action]}
+                    onClick={() => void run(action)}
+                  >
+                    Unblock
+                  </Button>
+                );
+              case 'block':
+                // Offered apart, below.
+                return null;
             }
           })}
         </div>
@@ -191,6 +236,23 @@ export function RelationshipActions({ user, relationship, connectedAt, onChange,
         <p className="field__error" role="alert">
           {error}
         </p>
+      ) : null}
+      {blockable && canBlock(relationship) ? (
+        <div className="relationship__block">
+          <ConfirmAction
+            label="Block"
+            question={
+              <>
+                Block {name}? Your connection and any requests between you end now. They won’t be able to find you,
+                see your profile or anything you share, or ask to connect. They are not told.
+              </>
+            }
+            confirmLabel={`Block ${name}`}
+            busyLabel={BUSY.block}
+            cancelLabel="Cancel"
+            onConfirm={() => run('block')}
+          />
+        </div>
       ) : null}
     </div>
   );

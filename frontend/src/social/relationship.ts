@@ -1,5 +1,6 @@
 /**
- * The connect / cancel / accept / decline / disconnect buttons as a state machine:
+ * The connect / cancel / accept / decline / disconnect / block / unblock
+ * buttons as a state machine:
  *
  *   none ──connect──▶ outgoing_request ──cancel──▶ none
  *     │                    (they accept) ▶ connected
@@ -7,12 +8,16 @@
  *   incoming_request ──accept──▶ connected
  *                    ──decline─▶ none
  *   connected ──disconnect (confirmed)──▶ none
+ *   any of these ──block (confirmed)──▶ blocked ──unblock──▶ none
+ *
+ * Blocking ends the connection and any request between the two; unblocking
+ * does not bring them back.
  */
 import type { Relationship, SendRequestResponse } from '../api/types';
 
-export type RelationshipAction = 'connect' | 'cancel' | 'accept' | 'decline' | 'disconnect';
+export type RelationshipAction = 'connect' | 'cancel' | 'accept' | 'decline' | 'disconnect' | 'unblock' | 'block';
 
-/** The actions offered in each state, in the order the buttons appear. */
+/** The actions offered in each state, in the order the buttons appear (blocking is offered apart: see `canBlock`). */
 export function actionsFor(relationship: Relationship): RelationshipAction[] {
   switch (relationship) {
     case 'none':
@@ -23,9 +28,16 @@ export function actionsFor(relationship: Relationship): RelationshipAction[] {
       return ['accept', 'decline'];
     case 'connected':
       return ['disconnect'];
+    case 'blocked':
+      return ['unblock'];
     case 'self':
       return [];
   }
+}
+
+/** Anyone but oneself can be blocked, once. */
+export function canBlock(relationship: Relationship): boolean {
+  return relationship !== 'self' && relationship !== 'blocked';
 }
 
 /** The state after an action succeeded. */
@@ -35,9 +47,12 @@ export function afterAction(action: RelationshipAction, result?: SendRequestResp
       return result?.status === 'connected' ? 'connected' : 'outgoing_request';
     case 'accept':
       return 'connected';
+    case 'block':
+      return 'blocked';
     case 'cancel':
     case 'decline':
     case 'disconnect':
+    case 'unblock':
       return 'none';
   }
 }
@@ -52,9 +67,12 @@ export function afterError(code: string): Relationship | 'reload' | null {
       return 'connected';
     case 'request_already_sent':
       return 'outgoing_request';
+    case 'you_blocked_them':
+      return 'blocked';
     case 'request_not_found':
     case 'not_connected':
     case 'connection_not_found':
+    case 'not_blocked':
       return 'reload';
     default:
       return null;
