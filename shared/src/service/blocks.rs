@@ -3,6 +3,7 @@
 //! cannot find the blocker, open their profile or ask them to connect (the
 //! same answers as for nobody there). They are never told.
 
+use super::fanout::best_effort;
 use super::graph::{both, someone_else};
 use super::{fanout, notifications};
 use crate::domain::Timestamp;
@@ -17,13 +18,28 @@ const ATTEMPTS: usize = 3;
 
 /// Blocks `other` (idempotent: blocking again changes nothing). Allowed
 /// whoever they are to the caller, even someone who blocked the caller: a
-/// refusal would tell. 2 requests (profiles; what is between them), then
-/// 1 TransactWriteItems; after a connection, both feeds are pruned.
+/// refusal would tell. BatchGetItem (profiles); BatchGetItem (what is
+/// between them) beside a Query of each one's notifications from the
+/// other; TransactWriteItems; then those notifications' deletion (and,
+/// after a connection, both feeds pruned): 4 deep.
 pub async fn block(app: &App, me: &UserId, other: &UserId) -> Result<(), ApiError> {
     someone_else(me, other)?;
     let (me, other) = both(app, me, other, ApiError::user_not_found).await?;
+    // What each caused the other to be told is read beside the first look
+    // at the pair, and deleted once the block holds, so that no unread
+    // count still holds it (the lists hide it already). Nothing new can
+    // come between: the blocked person can no longer reach the blocker.
+    let (first_look, told_me, told_them) = tokio::join!(
+        app.store.between(&me.id, &other.id),
+        app.store.notices_from(&me.id, &other.id),
+        app.store.notices_from(&other.id, &me.id),
+    );
+    let mut look = Some(first_look);
     for _ in 0..ATTEMPTS {
-        let seen = app.store.between(&me.id, &other.id).await?;
+        let seen = match look.take() {
+            Some(seen) => seen?,
+            None => app.store.between(&me.id, &other.id).await?,
+        };
         // Nothing can be between them beside a block.
         if seen.blocked {
             return Ok(());
@@ -39,6 +55,13 @@ pub async fn block(app: &App, me: &UserId, other: &UserId) -> Result<(), ApiErro
         }
         if blocked == Blocked::Done {
             tracing::info!(event = "user_blocked", user_id = %me.id, "a person was blocked");
+            let told: Vec<_> = [told_me, told_them]
+                .into_iter()
+                .filter_map(Result::ok)
+                .flatten()
+                .map(|r| (r.recipient, r.key))
+                .collect();
+            best_effort("forget notifications", app.store.forget(&told)).await;
             if seen.connected {
                 tokio::join!(
                     fanout::best_effort(

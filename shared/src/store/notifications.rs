@@ -186,6 +186,23 @@ impl Store {
         items.iter().map(notification_from_item).collect()
     }
 
+    /// `recipient`'s notifications caused by `actor` (1 Query of their
+    /// notifications per 1 MB, filtered by DynamoDB).
+    pub async fn notices_from(
+        &self,
+        recipient: &UserId,
+        actor: &UserId,
+    ) -> Result<Vec<NotificationRecord>, StoreError> {
+        let items = self
+            .query_all(
+                self.sorted_prefix_query(keys::user(recipient), keys::NOTIFICATION_PREFIX)
+                    .filter_expression("actor_id = :actor")
+                    .expression_attribute_values(":actor", s(actor)),
+            )
+            .await?;
+        items.iter().map(notification_from_item).collect()
+    }
+
     /// Marks these notifications of `me` read: 1 UpdateItem each, up to
     /// [`REQUESTS_IN_FLIGHT`] at once. Ids that are not theirs, or gone,
     /// change nothing: each update is keyed in `me`'s own partition and

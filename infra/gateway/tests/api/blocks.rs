@@ -58,11 +58,13 @@ async fn a_block_ends_what_was_between_them_and_the_blocker_is_not_there_for_the
             .to_string()
             .contains("Ann's news.")
     );
-    // A request either way: gone on both sides (3 requests: the profiles,
-    // what is between them, the transaction; 3 deep).
+    // A request either way: gone on both sides (the profiles, what is
+    // between them, the transaction; then a Query of each one's
+    // notifications and the deletion of Cat's request notice to Ann: 6, 4
+    // deep).
     let reply = block(&ann, &cat).await;
     assert_eq!(reply.status, StatusCode::CREATED);
-    reply.assert_write_cost(3, 3);
+    reply.assert_write_cost(6, 4);
     let reply = block(&ann, &dan).await;
     assert_eq!(reply.status, StatusCode::CREATED);
     for (person, direction) in [
@@ -322,8 +324,12 @@ async fn a_block_hides_the_blocked_persons_comments_reactions_and_notifications(
     assert_eq!(for_ann, expected);
     assert!(!reacted(bob.get(&path).await).contains(&ann.username));
     assert_eq!(reacted(cat.get(&path).await).len(), 3);
-    // Notifications: nothing of Bob's for Ann, nothing of Ann's for Bob.
-    let after = ann.get("/api/notifications").await.body.to_string();
+    // Notifications: nothing of Bob's for Ann, nothing of Ann's for Bob, in
+    // the unread count as in the list.
+    let unread = ann.get("/api/notifications/unread").await.body["unread"].clone();
+    let list = ann.get("/api/notifications").await;
+    assert_eq!(list.body["unread"], unread, "{:?}", list.body);
+    let after = list.body.to_string();
     assert!(!after.contains(&bob.id), "{after}");
     let bobs = bob.get("/api/notifications").await.body.to_string();
     assert!(!bobs.contains(&ann.id), "{bobs}");
