@@ -200,13 +200,23 @@ stop_gateway() {
 
 # The browser journeys (frontend/e2e) against a real local gateway serving the
 # built SPA on the test stack.
+# The SPA's production build, quiet unless it fails (tsc reports on stdout).
+build_spa() {
+  local out
+  if ! out="$(npm --prefix frontend run build 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    echo "error: the SPA did not build (npm --prefix frontend run build)" >&2
+    return 1
+  fi
+}
+
 run_e2e() {
   if [[ ! -f frontend/package.json ]]; then echo "no frontend"; return 0; fi
   if ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" >/dev/null 2>&1; then
     echo "error: chromium not found: install Debian's package (apt-get install -y chromium); .ci/run does" >&2
     return 1
   fi
-  npm --prefix frontend run build >/dev/null || return 1
+  build_spa || return 1
   local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway.log" rc
   start_gateway "$port" "$log" SPA_DIR="$ROOT/frontend/dist" || return 1
   CI=true E2E_BASE_URL="http://127.0.0.1:$port" SES_URL="http://127.0.0.1:$SES_PORT" \
@@ -236,7 +246,7 @@ run_schemathesis() {
 run_lighthouse() {
   if [[ ! -f frontend/package.json ]]; then echo "no frontend"; return 0; fi
   # The build of this tree, even when the e2e step's build failed.
-  npm --prefix frontend run build >/dev/null || return 1
+  build_spa || return 1
   local port="${TEST_GATEWAY_PORT:-3017}" log="$STACK_DIR/logs/gateway-lighthouse.log" rc
   start_gateway "$port" "$log" SPA_DIR="$ROOT/frontend/dist" || return 1
   GATEWAY_URL="http://127.0.0.1:$port" SES_STORE_URL="http://127.0.0.1:$SES_PORT" \
