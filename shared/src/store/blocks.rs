@@ -4,7 +4,7 @@
 //! (`BLOCKEDBY#<blocker>`) so that deleting the blocked account finds it by
 //! key. Blocking ends what was between the two in the same transaction.
 
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 
 use super::*;
 use crate::domain::Timestamp;
@@ -119,24 +119,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<Blocked, StoreError> {
         use BlockCondition::*;
-        let put = |item: Item| -> Result<TransactWriteItem, StoreError> {
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .build()
-                .map_err(build_error)?;
-            Ok(TransactWriteItem::builder().put(put).build())
-        };
-        let absent = |pk_value: String, sk_value: String| {
-            ConditionCheck::builder()
-                .table_name(&self.table)
-                .key(keys::PK, s(&pk_value))
-                .key(keys::SK, s(&sk_value))
-                .condition_expression("attribute_not_exists(PK)")
-                .build()
-                .map(|c| TransactWriteItem::builder().condition_check(c).build())
-                .map_err(build_error)
-        };
+        let absent =
+            |pk_value: String, sk_value: String| self.check_item(pk_value, &sk_value, false);
         let block = Item::from([
             pk(keys::user(&me.id)),
             sk(keys::block(&other.id)),
@@ -149,7 +133,7 @@ impl Store {
         // nothing more, and the use case answers before coming here.
         let mut transaction = Transaction::new()
             .item(BlockAsRead, self.put_new(block)?)
-            .unconditioned(put(twin)?);
+            .unconditioned(self.plain_put(twin)?);
         let (mut mine, mut theirs) = (Vec::new(), Vec::new());
         if seen.connected {
             transaction = transaction
@@ -240,14 +224,7 @@ impl Store {
         )?;
         let profile = |user: &UserId, steps: &[Step]| -> Result<TransactWriteItem, StoreError> {
             if steps.is_empty() {
-                let check = ConditionCheck::builder()
-                    .table_name(&self.table)
-                    .key(keys::PK, s(keys::user(user)))
-                    .key(keys::SK, s(keys::PROFILE))
-                    .condition_expression("attribute_exists(PK)")
-                    .build()
-                    .map_err(build_error)?;
-                Ok(TransactWriteItem::builder().condition_check(check).build())
+                self.check_item(keys::user(user), keys::PROFILE, true)
             } else {
                 self.adjust_counts(user, steps, "attribute_exists(PK)", &[])
             }

@@ -3,7 +3,7 @@
 //! key-based reads and writes of the clean-up. Nothing here scans: every
 //! item is found from the person's own partitions and their GSI1 lists.
 
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 
 use super::*;
 use crate::domain::Timestamp;
@@ -123,14 +123,6 @@ impl Store {
             (keys::EXPIRES_AT.into(), n(hold_until.0)),
         ]
         .into();
-        let put = |item: Item| -> Result<TransactWriteItem, StoreError> {
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .build()
-                .map_err(build_error)?;
-            Ok(TransactWriteItem::builder().put(put).build())
-        };
         let credentials = Delete::builder()
             .table_name(&self.table)
             .key(keys::PK, s(keys::credentials(&user.id)))
@@ -151,8 +143,8 @@ impl Store {
                 claim_is_theirs(keys::username_claim(&user.username))?,
             )
             .unconditioned(TransactWriteItem::builder().delete(credentials).build())
-            .unconditioned(put(hold_item)?)
-            .unconditioned(put(job)?);
+            .unconditioned(self.plain_put(hold_item)?)
+            .unconditioned(self.plain_put(job)?);
         match self.transact(transaction).await {
             Ok(()) => Ok(true),
             Err(TransactError::ConditionsFailed(_)) => Ok(false),

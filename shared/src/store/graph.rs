@@ -1,6 +1,6 @@
 //! The graph: requests, mutual connections (one edge item on each side) and the cap.
 
-use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
 use super::*;
 use crate::domain::Timestamp;
@@ -206,16 +206,8 @@ impl Store {
                 ("created_at".into(), n(now.0)),
             ])
         };
-        let absent = |pk_value: String, sk_value: String| {
-            ConditionCheck::builder()
-                .table_name(&self.table)
-                .key(keys::PK, s(&pk_value))
-                .key(keys::SK, s(&sk_value))
-                .condition_expression("attribute_not_exists(PK)")
-                .build()
-                .map(|c| TransactWriteItem::builder().condition_check(c).build())
-                .map_err(build_error)
-        };
+        let absent =
+            |pk_value: String, sk_value: String| self.check_item(pk_value, &sk_value, false);
         let count_incoming = self.adjust_counts(
             &to.id,
             &[Step::Up(Counter::PendingIn)],
@@ -543,16 +535,9 @@ impl Store {
                 .build(),
         );
         for tag_id in tag_ids {
-            let check = ConditionCheck::builder()
-                .table_name(&self.table)
-                .key(keys::PK, s(keys::user(me)))
-                .key(keys::SK, s(keys::tag(tag_id)))
-                .condition_expression("attribute_exists(PK)")
-                .build()
-                .map_err(build_error)?;
             transaction = transaction.item(
                 TagExists,
-                TransactWriteItem::builder().condition_check(check).build(),
+                self.check_item(keys::user(me), &keys::tag(tag_id), true)?,
             );
         }
         match self.transact(transaction).await {

@@ -9,7 +9,7 @@
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update};
 
 use super::*;
 
@@ -150,6 +150,39 @@ impl Store {
             .build()
             .map_err(build_error)?;
         Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// Puts `item`, whatever is at its key (for a transaction).
+    pub(crate) fn plain_put(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// A check that the item at `pk_value`/`sk_value` exists (`true`) or
+    /// does not (`false`), changing nothing (for a transaction).
+    pub(crate) fn check_item(
+        &self,
+        pk_value: String,
+        sk_value: &str,
+        exists: bool,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let condition = if exists {
+            "attribute_exists(PK)"
+        } else {
+            "attribute_not_exists(PK)"
+        };
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(pk_value))
+            .key(keys::SK, s(sk_value))
+            .condition_expression(condition)
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().condition_check(check).build())
     }
 
     /// Deletes the item at `pk_value`/`sk_value` whether or not it exists
