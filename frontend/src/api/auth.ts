@@ -7,6 +7,8 @@ export interface RegisterInput {
   username: string;
   password: string;
   code: string;
+  /** The token from an invitation link (/join?invitation=…); left out without one. */
+  invitation?: string;
 }
 
 export interface LoginInput {

@@ -19,6 +19,7 @@ export { ApiError, errorMessage, formatWait, isApiError } from './errors';
 export { createSocialApi } from './social';
 export type { SocialApi, NewPost, PageParams, PostChanges, PostsPage, RequestsPage } from './social';
 export type { CommentsPage, MarkRead, NotificationsPage, ReactionsPage } from './conversation';
+export type { ReportsPage } from './reports';
 export type * from './types';
 
 /** The app-wide client: same-origin /api unless VITE_API_BASE says otherwise. */

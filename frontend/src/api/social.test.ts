@@ -154,3 +154,80 @@ describe('social API client', () => {
     ]);
   });
 });
+
+describe('reports, moderation and invitations API client', () => {
+  it('reports a post, a comment (with its post) and a person, and maps already_reported', async () => {
+    const { server, api } = setup({
+      'POST /reports': [
+        json(201, { id: 'r-1' }),
+        json(201, { id: 'r-2' }),
+        apiError(409, 'already_reported', 'You already reported this.'),
+      ],
+    });
+
+    await expect(api.report({ target: { type: 'post', id: 'p-1' }, reason: 'spam' })).resolves.toEqual({ id: 'r-1' });
+    await api.report({ target: { type: 'comment', id: 'c-1', post_id: 'p-1' }, reason: 'hate', note: 'Slurs.' });
+    const error = await api.report({ target: { type: 'user', id: 'u-bob' }, reason: 'impersonation' }).catch((e: unknown) => e);
+
+    expect(server.to('POST', '/reports').map((r) => r.body)).toEqual([
+      { target: { type: 'post', id: 'p-1' }, reason: 'spam' },
+      { target: { type: 'comment', id: 'c-1', post_id: 'p-1' }, reason: 'hate', note: 'Slurs.' },
+      { target: { type: 'user', id: 'u-bob' }, reason: 'impersonation' },
+    ]);
+    expect(error).toMatchObject({ status: 409, code: 'already_reported' });
+  });
+
+  it('lists reports by status and cursor, and acts on them with the reason in the body', async () => {
+    const { server, api } = setup({
+      'GET /moderation/reports': json(200, { reports: [], next_cursor: 'n1' }),
+      'POST /moderation/reports/r%2F1/dismiss': noContent(),
+      'DELETE /moderation/posts/p-1': noContent(),
+      'DELETE /moderation/posts/p-1/comments/c-1': noContent(),
+      'POST /moderation/users/u-bob/suspend': noContent(),
+      'POST /moderation/users/u-bob/unsuspend': noContent(),
+    });
+
+    await expect(api.listReports('open')).resolves.toEqual({ reports: [], next_cursor: 'n1' });
+    await api.listReports('closed', 'n1');
+    await api.dismissReport('r/1');
+    await api.dismissReport('r/1', 'Not spam: a recipe.');
+    await api.removePost('p-1', 'Selling things.');
+    await api.removeComment('p-1', 'c-1', 'Threats.');
+    await api.suspendUser('u-bob', 'Repeated threats.');
+    await api.unsuspendUser('u-bob');
+
+    expect(url(server, 0)).toBe('/api/moderation/reports?status=open');
+    expect(url(server, 1)).toBe('/api/moderation/reports?status=closed&cursor=n1');
+    expect(server.requests.slice(2).map((r) => [`${r.method} ${r.path}`, r.body])).toEqual([
+      ['POST /moderation/reports/r%2F1/dismiss', {}],
+      ['POST /moderation/reports/r%2F1/dismiss', { note: 'Not spam: a recipe.' }],
+      ['DELETE /moderation/posts/p-1', { reason: 'Selling things.' }],
+      ['DELETE /moderation/posts/p-1/comments/c-1', { reason: 'Threats.' }],
+      ['POST /moderation/users/u-bob/suspend', { reason: 'Repeated threats.' }],
+      ['POST /moderation/users/u-bob/unsuspend', undefined],
+    ]);
+  });
+
+  it('invites by email (202 with a message), lists invitations and cancels one', async () => {
+    const invitation = {
+      id: 'i-1',
+      email: 'dan@example.com',
+      status: 'pending',
+      created_at: '2025-03-01T12:00:00Z',
+      expires_at: '2025-03-15T12:00:00Z',
+    };
+    const { server, api } = setup({
+      'POST /invitations': json(202, { message: 'If that address can be invited, we sent an invitation.' }),
+      'GET /invitations': json(200, { invitations: [invitation] }),
+      'DELETE /invitations/i-1': noContent(),
+    });
+
+    await expect(api.invite('dan@example.com')).resolves.toEqual({
+      message: 'If that address can be invited, we sent an invitation.',
+    });
+    await expect(api.listInvitations()).resolves.toEqual([invitation]);
+    await expect(api.cancelInvitation('i-1')).resolves.toBeUndefined();
+    expect(server.to('POST', '/invitations')[0]!.body).toEqual({ email: 'dan@example.com' });
+    expect(server.to('DELETE', '/invitations/i-1')).toHaveLength(1);
+  });
+});

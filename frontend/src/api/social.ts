@@ -14,6 +14,8 @@ import type {
 } from './types';
 import { query, seg, withCursor } from './paths';
 import { blockEndpoints } from './blocks';
+import { invitationEndpoints } from './invitations';
+import { reportEndpoints } from './reports';
 import { conversationEndpoints, normalizePost } from './conversation';
 
 export interface PageParams {
@@ -46,7 +48,10 @@ function postsPage(body: { posts: Parameters<typeof normalizePost>[0][] } & Part
   return withCursor({ ...body, posts: body.posts.map(normalizePost) });
 }
 
-/** The social endpoints (connections, requests, blocks, tags, posts, feed, people, conversation); all authenticated. */
+/**
+ * The social endpoints (connections, requests, blocks, tags, posts, feed,
+ * people, conversation, reports and moderation, invitations); all authenticated.
+ */
 export function createSocialApi(client: ApiClient) {
   const call = <T>(path: string, options: Omit<RequestOptions, 'auth'> = {}): Promise<T> =>
     client.request<T>(path, { ...options, auth: 'required' });
@@ -200,6 +205,10 @@ export function createSocialApi(client: ApiClient) {
     },
 
     ...blockEndpoints(call),
+
+    ...reportEndpoints(call),
+
+    ...invitationEndpoints(call),
 
     ...conversationEndpoints(call),
   };

@@ -11,6 +11,8 @@ export interface User {
   display_name: string | null;
   /** Up to 300 characters; null when the person has none. */
   bio: string | null;
+  /** True only for the people who look after reports; a server that predates it leaves it out (false). */
+  operator?: boolean;
 }
 
 export interface TokenResponse {
@@ -182,4 +184,68 @@ export interface Block {
   user: UserRef;
   /** When they were blocked, RFC 3339. */
   created_at: string;
+}
+
+/* ------------------------------------------------------ reports, moderation */
+
+export const REPORT_REASONS = [
+  'spam',
+  'harassment',
+  'hate',
+  'violence_or_self_harm',
+  'sexual_content',
+  'impersonation',
+  'other',
+] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** What a report is about: a person, a post, or a comment (with its post's id). */
+export type ReportTarget =
+  | { type: 'user'; id: string }
+  | { type: 'post'; id: string }
+  | { type: 'comment'; id: string; post_id: string };
+
+/** POST /api/reports. */
+export interface NewReport {
+  target: ReportTarget;
+  reason: ReportReason;
+  /** Up to 500 characters; left out when there is none. */
+  note?: string;
+}
+
+export type ReportStatus = 'open' | 'closed';
+export type ReportResolution = 'dismissed' | 'removed' | 'suspended';
+
+/** One report as the moderation desk sees it (GET /api/moderation/reports). */
+export interface ModerationReport {
+  id: string;
+  status: ReportStatus;
+  /** One of REPORT_REASONS (a newer server may know more). */
+  reason: string;
+  note: string | null;
+  created_at: string;
+  /** null when the reporter's account is gone. */
+  reporter: UserRef | null;
+  target: { type: ReportTarget['type']; id: string; post_id: string | null };
+  /** The reported person, or the author of the reported post or comment; null when the account is gone. */
+  subject: UserRef | null;
+  subject_suspended: boolean;
+  /** The post or comment text as it is now, or the person's bio; null when it was removed or is gone. */
+  content: { text: string | null; created_at: string } | null;
+  closed_at: string | null;
+  resolution: ReportResolution | null;
+  closing_note: string | null;
+}
+
+/* ------------------------------------------------------------ invitations */
+
+export type InvitationStatus = 'pending' | 'joined' | 'cancelled' | 'expired';
+
+/** An invitation the caller sent (GET /api/invitations). */
+export interface Invitation {
+  id: string;
+  email: string;
+  status: InvitationStatus;
+  created_at: string;
+  expires_at: string;
 }
