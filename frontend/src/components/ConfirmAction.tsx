@@ -16,6 +16,10 @@ interface ConfirmActionProps {
   /** Runs the action; a thrown error is shown next to the buttons. */
   onConfirm: () => Promise<void>;
   className?: string;
+  /** What the action needs besides a yes (a reason to give), under the question. */
+  children?: ReactNode;
+  /** Checked before `onConfirm`: false stops there (the field then says why). */
+  validate?: () => boolean;
 }
 
 /**
@@ -32,6 +36,8 @@ export function ConfirmAction({
   variant = 'danger',
   onConfirm,
   className,
+  children,
+  validate,
 }: ConfirmActionProps) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -55,6 +61,7 @@ export function ConfirmAction({
 
   async function confirm() {
     if (busy) return;
+    if (validate && !validate()) return;
     setBusy(true);
     setError(null);
     try {
@@ -93,7 +100,7 @@ export function ConfirmAction({
   return (
     <div
       ref={groupRef}
-      className="confirm"
+      className={variant === 'danger' ? 'confirm' : 'confirm confirm--calm'}
       role="group"
       aria-labelledby={questionId}
       tabIndex={-1}
@@ -102,6 +109,7 @@ export function ConfirmAction({
       <p id={questionId} className="confirm__question">
         {question}
       </p>
+      {children}
       {error ? (
         <p className="field__error" role="alert">
           {error}

@@ -87,7 +87,8 @@ describe('Blocking from a person’s page', () => {
     });
     expect(await screen.findByText('You blocked @bob.')).toBeTruthy();
     const main = screen.getByRole('main');
-    expect(buttonNames(main)).toEqual(['Unblock']);
+    // Reporting them stays possible (without "Also block": they are blocked already).
+    expect(buttonNames(main)).toEqual(['Unblock', 'Report @bob']);
     // Their posts are not even asked for.
     expect(server.to('GET', '/users/u-bob/posts')).toHaveLength(0);
   });

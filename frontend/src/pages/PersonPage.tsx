@@ -11,6 +11,7 @@ import { LoadError, Loading } from '../components/LoadState';
 import { PostList } from '../social/PostList';
 import { PostText } from '../social/PostText';
 import { RelationshipActions } from '../social/RelationshipActions';
+import { ReportAction } from '../social/ReportAction';
 import { useSocialApi } from '../social/SocialContext';
 
 type Who = { username: string } | { id: string };
@@ -56,7 +57,8 @@ function PersonPosts({ profile }: { profile: UserProfile }) {
 
 /**
  * A person's page (/u/<username> or /people/<id>): the relationship, its
- * buttons (blocking among them) and their visible posts.
+ * buttons (blocking among them), "Report" (not on one's own) and their
+ * visible posts.
  */
 export function PersonPage({ who }: { who: Who }) {
   const api = useSocialApi();
@@ -145,6 +147,17 @@ export function PersonPage({ who }: { who: Who }) {
               onReload={profile.reload}
               blockable
             />
+            {profile.data.relationship === 'self' ? null : (
+              <div className="person__report">
+                <ReportAction
+                  target={{ type: 'user', id: profile.data.user.id }}
+                  subject={profile.data.user}
+                  ariaLabel={`Report @${profile.data.user.username}`}
+                  blockable={profile.data.relationship !== 'blocked'}
+                  onBlocked={() => changed('blocked')}
+                />
+              </div>
+            )}
           </div>
           {/* Blocked: not connected, so there is nothing of theirs to see (nor a promise of it). */}
           {profile.data.relationship === 'blocked' ? null : <PersonPosts profile={profile.data} />}

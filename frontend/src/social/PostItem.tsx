@@ -10,6 +10,7 @@ import { audienceBadge, audienceExplanation } from './audience';
 import { AudienceEditor, AudienceList } from './PostAudience';
 import { PostText, WrittenAt } from './PostText';
 import { Reactions } from './Reactions';
+import { ReportAction } from './ReportAction';
 import { useSocialApi } from './SocialContext';
 import { TextEditor } from './TextEditor';
 import { Thread } from './Thread';
@@ -21,6 +22,8 @@ interface PostItemProps {
   /** Applies a change to the post on screen (an edit, a reaction, a new comment count). */
   onUpdated: (change: (post: Post) => Post) => void;
   onDeleted: (id: string) => void;
+  /** The viewer blocked the author (from "Report"): their posts go. Without it, this post goes. */
+  onAuthorBlocked?: (authorId: string) => void;
   /** Whether to link the author's name (not on their own page). */
   linkAuthor?: boolean;
   /** Whether the comments start open (on the post's own page). */
@@ -30,7 +33,7 @@ interface PostItemProps {
 /**
  * One post: author, time (exact on hover), text, reactions and the comment
  * thread; for one's own posts also the audience, edit, change audience, who
- * can see it, and delete.
+ * can see it, and delete; for anyone else's, "Report".
  */
 export function PostItem({
   post,
@@ -38,6 +41,7 @@ export function PostItem({
   tagsById,
   onUpdated,
   onDeleted,
+  onAuthorBlocked,
   linkAuthor = true,
   threadOpen = false,
 }: PostItemProps) {
@@ -50,6 +54,7 @@ export function PostItem({
   const lastPanel = useRef<'text' | 'audience' | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   const audienceButton = useRef<HTMLButtonElement>(null);
+  const articleRef = useRef<HTMLElement>(null);
   const headingId = useId();
   const threadId = useId();
   const audienceId = useId();
@@ -70,7 +75,7 @@ export function PostItem({
   };
 
   return (
-    <article className="post" aria-labelledby={headingId}>
+    <article ref={articleRef} className="post" aria-labelledby={headingId}>
       <header className="post__header">
         <h3 id={headingId} className="post__author">
           {linkAuthor ? <Link to={personPath(post.author)}>{author}</Link> : author}
@@ -127,6 +132,22 @@ export function PostItem({
         </div>
       ) : null}
       {own && showAudience ? <AudienceList post={post} id={audienceId} /> : null}
+      {own ? null : (
+        <div className="post__actions">
+          <ReportAction
+            target={{ type: 'post', id: post.id }}
+            subject={post.author}
+            ariaLabel={`Report post by @${post.author.username}`}
+            onDone={(blocked) => {
+              if (!blocked) return;
+              // This post is about to go: the keyboard continues from the list (or the screen) it was in.
+              articleRef.current?.closest<HTMLElement>('[tabindex="-1"]')?.focus();
+              if (onAuthorBlocked) onAuthorBlocked(post.author.id);
+              else onDeleted(post.id);
+            }}
+          />
+        </div>
+      )}
 
       <div className="post__footer">
         <Reactions post={post} onChange={onUpdated} />

@@ -40,6 +40,7 @@ export function PostList({ list, empty, label, linkAuthor = true, listRef }: Pos
                 linkAuthor={linkAuthor}
                 onUpdated={(change) => list.update((items) => items.map((p) => (p.id === post.id ? change(p) : p)))}
                 onDeleted={(id) => list.update((items) => items.filter((p) => p.id !== id))}
+                onAuthorBlocked={(authorId) => list.update((items) => items.filter((p) => p.author.id !== authorId))}
               />
             </li>
           ))}

@@ -12,6 +12,7 @@ import { Link } from '../router/router';
 import { ContentField, contentProblem } from './ContentField';
 import { COMMENT_MAX } from './palette';
 import { PostText, WrittenAt } from './PostText';
+import { ReportAction } from './ReportAction';
 import { useSocialApi } from './SocialContext';
 import { CONTROL_CHARACTERS_MESSAGE, TextEditor } from './TextEditor';
 
@@ -20,16 +21,21 @@ interface CommentItemProps {
   /** Its author may edit it; its author and the post's author may delete it. */
   canEdit: boolean;
   canDelete: boolean;
+  /** Anyone's but one's own. */
+  canReport: boolean;
   onSaved: (comment: Comment) => void;
   onDeleted: (id: string) => void;
+  /** The viewer blocked its author (from "Report"): their comments go. */
+  onAuthorBlocked: (authorId: string) => void;
 }
 
-function CommentItem({ comment, canEdit, canDelete, onSaved, onDeleted }: CommentItemProps) {
+function CommentItem({ comment, canEdit, canDelete, canReport, onSaved, onDeleted, onAuthorBlocked }: CommentItemProps) {
   const api = useSocialApi();
   const now = useNowMinute();
   const [editing, setEditing] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const wasEditing = useRef(false);
+  const articleRef = useRef<HTMLElement>(null);
   const author = `@${comment.author.username}`;
 
   useEffect(() => {
@@ -38,7 +44,7 @@ function CommentItem({ comment, canEdit, canDelete, onSaved, onDeleted }: Commen
   }, [editing]);
 
   return (
-    <article className="comment" aria-label={`Comment by ${author}`}>
+    <article ref={articleRef} className="comment" aria-label={`Comment by ${author}`}>
       <p className="comment__head">
         <Link className="comment__author" to={personPath(comment.author)}>
           <PersonName user={comment.author} />
@@ -61,7 +67,7 @@ function CommentItem({ comment, canEdit, canDelete, onSaved, onDeleted }: Commen
       ) : (
         <PostText text={comment.content} />
       )}
-      {!editing && (canEdit || canDelete) ? (
+      {!editing && (canEdit || canDelete || canReport) ? (
         <div className="post__actions">
           {canEdit ? (
             <Button ref={editButton} variant="quiet" small onClick={() => setEditing(true)} aria-label={`Edit comment by ${author}`}>
@@ -75,6 +81,19 @@ function CommentItem({ comment, canEdit, canDelete, onSaved, onDeleted }: Commen
               confirmLabel="Delete comment"
               remove={() => api.deleteComment(comment.post_id, comment.id)}
               onDeleted={() => onDeleted(comment.id)}
+            />
+          ) : null}
+          {canReport ? (
+            <ReportAction
+              target={{ type: 'comment', id: comment.id, post_id: comment.post_id }}
+              subject={comment.author}
+              ariaLabel={`Report comment by ${author}`}
+              onDone={(blocked) => {
+                if (!blocked) return;
+                // This comment is about to go: the keyboard continues from the thread.
+                articleRef.current?.closest<HTMLElement>('[tabindex="-1"]')?.focus();
+                onAuthorBlocked(comment.author.id);
+              }}
             />
           ) : null}
         </div>
@@ -167,7 +186,7 @@ export function Thread({ post, viewerId, id, onCountChange }: ThreadProps) {
   const ownPost = post.author.id === viewerId;
 
   return (
-    <section id={id} className="thread" aria-label={`Comments on @${post.author.username}’s post`}>
+    <section id={id} className="thread" tabIndex={-1} aria-label={`Comments on @${post.author.username}’s post`}>
       {list.status === 'loading' ? (
         <Loading>Loading comments…</Loading>
       ) : list.status === 'error' ? (
@@ -182,10 +201,16 @@ export function Thread({ post, viewerId, id, onCountChange }: ThreadProps) {
                 comment={comment}
                 canEdit={comment.author.id === viewerId}
                 canDelete={comment.author.id === viewerId || ownPost}
+                canReport={comment.author.id !== viewerId}
                 onSaved={(saved) => list.update((items) => items.map((c) => (c.id === saved.id ? saved : c)))}
                 onDeleted={(gone) => {
                   list.update((items) => items.filter((c) => c.id !== gone));
                   onCountChange(-1);
+                }}
+                onAuthorBlocked={(authorId) => {
+                  const theirs = list.items.filter((c) => c.author.id === authorId).length;
+                  list.update((items) => items.filter((c) => c.author.id !== authorId));
+                  onCountChange(-theirs);
                 }}
               />
             </li>
