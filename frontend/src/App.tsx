@@ -1,7 +1,15 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { authApi as defaultAuthApi, type AuthApi } from './api';
 import { AuthProvider, useAuth } from './auth/AuthContext';
-import { GOODBYE_PATH, HOME_PATH, Loading, PublicOnly, RequireAuth, SIGN_IN_PATH } from './auth/guards';
+import {
+  GOODBYE_PATH,
+  HOME_PATH,
+  Loading,
+  PublicOnly,
+  RequireAuth,
+  RequireOperator,
+  SIGN_IN_PATH,
+} from './auth/guards';
 import { Nav } from './components/Nav';
 import { TabBar } from './components/TabBar';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
@@ -26,6 +34,7 @@ const NotificationsPage = lazy(() =>
   import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
 );
 const PostPage = lazy(() => import('./pages/PostPage').then((m) => ({ default: m.PostPage })));
+const ModerationPage = lazy(() => import('./pages/ModerationPage').then((m) => ({ default: m.ModerationPage })));
 
 function Home() {
   const { state } = useAuth();
@@ -93,6 +102,12 @@ function routeFor(pathname: string): ReactNode {
       return signedIn(<ProfilePage />);
     case '/notifications':
       return signedIn(<NotificationsPage />);
+    case '/moderation':
+      return signedIn(
+        <RequireOperator>
+          <ModerationPage />
+        </RequireOperator>,
+      );
   }
   const post = /^\/posts\/([^/]+)$/.exec(path);
   const postId = post ? decode(post[1]!) : null;

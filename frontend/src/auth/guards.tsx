@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import type { User } from '../api/types';
+import { NotFoundPage } from '../pages/NotFoundPage';
 import { Redirect, safeRedirectPath, useLocation, useSearchParam } from '../router/router';
 import { useAuth, type AnonymousReason } from './AuthContext';
 
@@ -63,4 +65,23 @@ export function PublicOnly({ children }: { children: ReactNode }) {
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'authenticated') return <Redirect to={safeRedirectPath(next, HOME_PATH)} />;
   return children;
+}
+
+/** Whether the person looks after reports; a missing field (an older server) means no. */
+export function isOperator(user: Pick<User, 'operator'> | null | undefined): boolean {
+  return user?.operator === true;
+}
+
+/** True while an operator is signed in. */
+export function useIsOperator(): boolean {
+  const { state } = useAuth();
+  return state.status === 'authenticated' && isOperator(state.user);
+}
+
+/**
+ * The operators' screens: signed-in people who are not operators see "Page
+ * not found", as for any address that leads nowhere (nothing says it exists).
+ */
+export function RequireOperator({ children }: { children: ReactNode }) {
+  return useIsOperator() ? children : <NotFoundPage />;
 }

@@ -1,4 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
+import { useIsOperator } from '../auth/guards';
 import { Link, useLocation } from '../router/router';
 import { useRequestCounts, useSocialStore, useUnreadCount } from '../social/SocialContext';
 
@@ -20,8 +21,16 @@ export const CONNECTIONS: NavItem = { to: '/connections', label: 'Connections' }
 export const TAGS: NavItem = { to: '/tags', label: 'Tags' };
 export const PROFILE: NavItem = { to: '/profile', label: 'Profile' };
 export const ACCOUNT: NavItem = { to: '/account', label: 'Account' };
+/** Operators only: everyone else is never shown it. */
+export const MODERATION: NavItem = { to: '/moderation', label: 'Moderation' };
 
 const ITEMS: NavItem[] = [FEED, MY_POSTS, PEOPLE, NOTIFICATIONS, REQUESTS, CONNECTIONS, TAGS, PROFILE, ACCOUNT];
+
+/** `items`, with Moderation at the end for an operator. */
+export function useWithModeration(items: readonly NavItem[]): readonly NavItem[] {
+  const operator = useIsOperator();
+  return operator ? [...items, MODERATION] : items;
+}
 
 export function isCurrent(item: NavItem, pathname: string): boolean {
   return item.match ? item.match.test(pathname) : pathname === item.to;
@@ -85,11 +94,12 @@ export function Nav() {
   useCountsPolling();
   const badge = useItemBadge();
   const { pathname } = useLocation();
+  const items = useWithModeration(ITEMS);
 
   return (
     <nav className="nav" aria-label="Main">
       <ul className="nav__list">
-        {ITEMS.map((item) => (
+        {items.map((item) => (
           <li key={item.to}>
             <Link to={item.to} className="nav__link" aria-current={isCurrent(item, pathname) ? 'page' : undefined}>
               {item.label}

@@ -12,6 +12,7 @@ import {
   TAGS,
   isCurrent,
   useItemBadge,
+  useWithModeration,
   type NavItem,
 } from './Nav';
 
@@ -62,6 +63,7 @@ const REST: NavItem[] = [MY_POSTS, CONNECTIONS, TAGS, PROFILE, ACCOUNT];
 export function TabBar() {
   const { pathname } = useLocation();
   const badge = useItemBadge();
+  const rest = useWithModeration(REST);
   // Open only on the screen where it was opened: following one of its links closes it.
   const [openOn, setOpenOn] = useState<string | null>(null);
   const open = openOn === pathname;
@@ -79,7 +81,7 @@ export function TabBar() {
     return () => document.removeEventListener('pointerdown', away);
   }, [open]);
 
-  const restCurrent = REST.some((item) => isCurrent(item, pathname));
+  const restCurrent = rest.some((item) => isCurrent(item, pathname));
 
   return (
     <nav
@@ -122,7 +124,7 @@ export function TabBar() {
       {/* After the tabs, so Tab moves from "More" into it; CSS lifts it above the bar. */}
       {open ? (
         <ul id={menuId} className="tabs__menu">
-          {REST.map((item) => (
+          {rest.map((item) => (
             <li key={item.to}>
               <Link to={item.to} className="tabs__menu-link" aria-current={isCurrent(item, pathname) ? 'page' : undefined}>
                 {item.label}
