@@ -9,6 +9,7 @@ import { formatNumber } from '../lib/text';
 import { formatDate } from '../lib/time';
 import { Link } from '../router/router';
 import { LoadError, Loading } from '../components/LoadState';
+import { InviteFriend } from '../social/InviteFriend';
 import { useConnections, useSocialStore, useTags } from '../social/SocialContext';
 
 function ConnectionRow({
@@ -188,7 +189,8 @@ export function ConnectionsPage() {
         <div className="state state--empty">
           <p>You have no connections yet.</p>
           <p>
-            <Link to="/people">Find someone you know</Link>, or answer your <Link to="/requests">requests</Link>.
+            <Link to="/people">Find someone you know</Link>, answer your <Link to="/requests">requests</Link>, or
+            invite a friend below.
           </p>
         </div>
       ) : data ? (
@@ -212,6 +214,7 @@ export function ConnectionsPage() {
           </ul>
         </>
       ) : null}
+      <InviteFriend />
     </Page>
   );
 }

@@ -18,6 +18,7 @@ export function socialDefaults(): Parameters<typeof fakeApi>[0] {
     'GET /notifications': json(200, { notifications: [], next_cursor: null, unread: 0 }),
     'GET /account/email-settings': json(200, { on_request: true, on_accept: true }),
     'GET /blocks': json(200, { blocks: [] }),
+    'GET /invitations': json(200, { invitations: [] }),
   };
 }
 
