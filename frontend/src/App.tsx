@@ -16,7 +16,7 @@ import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { GoodbyePage } from './pages/GoodbyePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SignInPage } from './pages/SignInPage';
-import { SignUpPage } from './pages/SignUpPage';
+import { JoinPage, SignUpPage } from './pages/SignUpPage';
 import { Link, Redirect, Router, useLocation } from './router/router';
 import { SocialProvider } from './social/SocialContext';
 
@@ -73,6 +73,13 @@ function routeFor(pathname: string): ReactNode {
       return (
         <PublicOnly>
           <SignUpPage />
+        </PublicOnly>
+      );
+    case '/join':
+      // The link in an invitation email.
+      return (
+        <PublicOnly>
+          <JoinPage />
         </PublicOnly>
       );
     case GOODBYE_PATH:

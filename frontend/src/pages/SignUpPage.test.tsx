@@ -112,3 +112,70 @@ describe('Sign-up screen', () => {
     expect(screen.getByLabelText<HTMLInputElement>('Email').value).toBe('alice@example.com');
   });
 });
+
+describe('Joining through an invitation (/join?invitation=…)', () => {
+  /** From the email step to the details, filled in. */
+  async function toDetails({ user }: Pick<Awaited<ReturnType<typeof renderApp>>, 'user'>) {
+    await user.type(screen.getByLabelText('Email'), 'dan@example.com');
+    await user.click(screen.getByRole('button', { name: 'Send code' }));
+    await screen.findByRole('heading', { name: 'Check your email' });
+    await user.type(screen.getByLabelText('Code from the email'), '123456');
+    await user.type(screen.getByLabelText('Username'), 'dan');
+    await user.type(screen.getByLabelText('Password'), 'tidy otter lamp river');
+  }
+
+  it('shows the sign-up flow as “You were invited”, carries the token and lands on Connections', async () => {
+    const app = await renderApp('/join?invitation=tok%2Ben', routes());
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('You were invited');
+    expect(document.title).toBe('You were invited · Intentional Social');
+    expect(screen.getByText(/Someone you know invited you/)).toBeTruthy();
+
+    await toDetails(app);
+    await app.user.click(screen.getByRole('button', { name: 'Create account' }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Connections' })).toBeTruthy();
+    expect(currentUrl()).toBe('/connections');
+    expect(app.server.to('POST', '/auth/register')[0]!.body).toEqual({
+      email: 'dan@example.com',
+      username: 'dan',
+      password: 'tidy otter lamp river',
+      code: '123456',
+      invitation: 'tok+en',
+    });
+  });
+
+  it('when the invitation is no longer valid, says why and signs up without it on request', async () => {
+    const app = await renderApp('/join?invitation=old', routes({
+      'POST /auth/register': [
+        apiError(400, 'invitation_not_valid', 'This invitation has expired or was cancelled.'),
+        json(201, session('tok-1')),
+      ],
+    }));
+    await toDetails(app);
+    await app.user.click(screen.getByRole('button', { name: 'Create account' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/^This invitation has expired or was cancelled\.You can still create your account without it/);
+    expect(screen.queryByRole('button', { name: 'Create account' })).toBeNull();
+    await app.user.click(screen.getByRole('button', { name: 'Sign up without the invitation' }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Feed' })).toBeTruthy();
+    const [first, second] = app.server.to('POST', '/auth/register');
+    expect(first!.body).toMatchObject({ invitation: 'old', code: '123456' });
+    expect(second!.body).toEqual({
+      email: 'dan@example.com',
+      username: 'dan',
+      password: 'tidy otter lamp river',
+      code: '123456',
+    });
+  });
+
+  it('without a token it is the plain sign-up', async () => {
+    const { server, user } = await renderApp('/join', routes());
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Create an account');
+    await toDetails({ user });
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Feed' })).toBeTruthy();
+    expect(server.to('POST', '/auth/register')[0]!.body).not.toHaveProperty('invitation');
+  });
+});

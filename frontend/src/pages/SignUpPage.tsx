@@ -27,7 +27,15 @@ const FIELD_IDS: Record<SignUpField, string> = {
   code: 'sign-up-code',
 };
 
-export function SignUpPage() {
+/** Where someone who joined through an invitation lands: they are connected to the inviter (or asked by them). */
+export const AFTER_INVITATION_PATH = '/connections';
+
+interface SignUpPageProps {
+  /** The token of the invitation link this sign-up came through (/join?invitation=…). */
+  invitation?: string | null;
+}
+
+export function SignUpPage({ invitation = null }: SignUpPageProps) {
   const { api, signedIn } = useAuth();
   const navigate = useNavigate();
   const next = useSearchParam('next');
@@ -61,17 +69,20 @@ export function SignUpPage() {
 
   async function register() {
     if (state.pending !== null) return;
-    const started = apply(state, { type: 'register' });
+    // Once the invitation was refused, the same button registers without it.
+    const started = apply(state, { type: 'register', withoutInvitation: state.invitationProblem !== null });
     if (started.pending !== 'register') return;
+    const token = invitation && !started.invitationDropped ? invitation : null;
     try {
       const session = await api.register({
         email: started.values.email,
         username: started.values.username,
         password: started.values.password,
         code: started.values.code,
+        ...(token ? { invitation: token } : {}),
       });
       signedIn(session);
-      navigate(safeRedirectPath(next, HOME_PATH), { replace: true });
+      navigate(token ? AFTER_INVITATION_PATH : safeRedirectPath(next, HOME_PATH), { replace: true });
     } catch (error) {
       apply(started, { type: 'registerFailed', error });
     }
@@ -101,8 +112,17 @@ export function SignUpPage() {
   if (step === 'email') {
     return (
       <Page
-        title="Create an account"
-        intro={<p>Step 1 of 2. First, your email: we’ll send you a code to confirm it.</p>}
+        title={invitation ? 'You were invited' : 'Create an account'}
+        intro={
+          invitation ? (
+            <p>
+              Someone you know invited you to Intentional Social. Step 1 of 2. First, your email (the address the
+              invitation came to): we’ll send you a code to confirm it.
+            </p>
+          ) : (
+            <p>Step 1 of 2. First, your email: we’ll send you a code to confirm it.</p>
+          )
+        }
       >
         <form className="form" noValidate onSubmit={(event) => onSubmit(event, requestCode)}>
           <TextField
@@ -176,8 +196,17 @@ export function SignUpPage() {
         />
         <Notice>{state.notice}</Notice>
         <FormError message={errors.form} />
+        {state.invitationProblem ? (
+          <div className="notice notice--error" role="alert">
+            <p>{state.invitationProblem}</p>
+            <p>
+              You can still create your account without it; you just won’t be connected to the person who invited
+              you. If it came to another address, use that one instead.
+            </p>
+          </div>
+        ) : null}
         <Button type="submit" busy={pending === 'register'} busyLabel="Creating account…">
-          Create account
+          {state.invitationProblem ? 'Sign up without the invitation' : 'Create account'}
         </Button>
       </form>
       <div className="card__footer actions">
@@ -186,4 +215,10 @@ export function SignUpPage() {
       </div>
     </Page>
   );
+}
+
+/** /join?invitation=<token>: the sign-up flow, carrying the invitation from the email. */
+export function JoinPage() {
+  const invitation = useSearchParam('invitation');
+  return <SignUpPage invitation={invitation?.trim() || null} />;
 }

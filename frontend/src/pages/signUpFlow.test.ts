@@ -206,3 +206,33 @@ describe('sign-up flow: details step', () => {
     expect(signUpReducer(atDetails, { type: 'registerFailed', error })).toBe(atDetails);
   });
 });
+
+describe('sign-up flow: through an invitation', () => {
+  const refused = apiErr(400, 'invitation_not_valid', 'This invitation has expired.');
+
+  it('keeps the server’s words when the invitation is refused, with no field to blame', () => {
+    const state = run([...validDetails, { type: 'register' }, { type: 'registerFailed', error: refused }], atDetails);
+    expect(state.step).toBe('details');
+    expect(state.pending).toBeNull();
+    expect(state.errors).toEqual({});
+    expect(state.invitationProblem).toBe('This invitation has expired.');
+    expect(state.invitationDropped).toBe(false);
+    expect(state.values.code).toBe('123456');
+  });
+
+  it('registers the same details without it when asked, and a different email offers it again', () => {
+    const refusedState = run([...validDetails, { type: 'register' }, { type: 'registerFailed', error: refused }], atDetails);
+    const retrying = signUpReducer(refusedState, { type: 'register', withoutInvitation: true });
+    expect(retrying.pending).toBe('register');
+    expect(retrying.invitationDropped).toBe(true);
+    expect(retrying.invitationProblem).toBeNull();
+
+    const failedAgain = signUpReducer(retrying, { type: 'registerFailed', error: apiErr(409, 'username_taken', 'Taken.') });
+    expect(failedAgain.errors.username).toBe('Taken.');
+    expect(failedAgain.invitationDropped).toBe(true);
+
+    const back = signUpReducer(failedAgain, { type: 'changeEmail' });
+    expect(back.invitationDropped).toBe(false);
+    expect(back.invitationProblem).toBeNull();
+  });
+});

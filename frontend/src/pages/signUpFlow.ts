@@ -8,8 +8,13 @@
  * The details step is the "check your email" message itself, with the code
  * field under it: the person types the code where they are told about it.
  * The screen performs the requests and reports their outcome as actions.
+ *
+ * Through an invitation link (/join) the registration carries its token. If
+ * the server refuses the invitation (expired, cancelled, used, or sent to
+ * another address), its message is kept and the person may register without
+ * it; using a different email offers the invitation again.
  */
-import { isApiError } from '../api/errors';
+import { errorMessage, isApiError } from '../api/errors';
 import {
   AUTH_FIELD_PATTERNS,
   collectErrors,
@@ -43,7 +48,14 @@ export interface SignUpState {
   notice: string | null;
   /** Epoch ms before which "Resend code" stays unavailable. */
   resendAvailableAt: number;
+  /** Why the server refused the invitation this sign-up came with (null: not refused). */
+  invitationProblem: string | null;
+  /** The person chose to sign up without the invitation. */
+  invitationDropped: boolean;
 }
+
+/** The code register answers with when the invitation cannot be used. */
+export const INVITATION_NOT_VALID = 'invitation_not_valid';
 
 export type SignUpAction =
   | { type: 'edit'; field: SignUpField; value: string }
@@ -52,8 +64,8 @@ export type SignUpAction =
   | { type: 'codeSent'; now: number }
   | { type: 'codeFailed'; error: unknown; now: number }
   | { type: 'changeEmail' }
-  /** Validate username, password and code and, if fine, start registering. */
-  | { type: 'register' }
+  /** Validate username, password and code and, if fine, start registering (`withoutInvitation`: drop it). */
+  | { type: 'register'; withoutInvitation?: boolean }
   | { type: 'registerFailed'; error: unknown };
 
 export const initialSignUpState: SignUpState = {
@@ -63,6 +75,8 @@ export const initialSignUpState: SignUpState = {
   pending: null,
   notice: null,
   resendAvailableAt: 0,
+  invitationProblem: null,
+  invitationDropped: false,
 };
 
 function normalize(field: SignUpField, value: string): string {
@@ -147,6 +161,9 @@ export function signUpReducer(state: SignUpState, action: SignUpAction): SignUpS
         notice: null,
         // A new address gets its code right away.
         resendAvailableAt: 0,
+        // It may be the one the invitation was sent to.
+        invitationProblem: null,
+        invitationDropped: false,
       };
 
     case 'register': {
@@ -157,11 +174,23 @@ export function signUpReducer(state: SignUpState, action: SignUpAction): SignUpS
         code: validateCode(state.values.code),
       });
       if (Object.keys(errors).length > 0) return { ...state, errors, notice: null };
-      return { ...state, pending: 'register', errors: {}, notice: null };
+      const dropped = action.withoutInvitation === true;
+      return {
+        ...state,
+        pending: 'register',
+        errors: {},
+        notice: null,
+        invitationProblem: dropped ? null : state.invitationProblem,
+        invitationDropped: state.invitationDropped || dropped,
+      };
     }
 
     case 'registerFailed': {
       if (state.pending !== 'register') return state;
+      if (isApiError(action.error) && action.error.code === INVITATION_NOT_VALID) {
+        // Not a mistake in the form: the same details can register without the invitation.
+        return { ...state, pending: null, errors: {}, notice: null, invitationProblem: errorMessage(action.error) };
+      }
       const errors = serverErrors<SignUpField>(action.error, AUTH_FIELD_PATTERNS);
       return {
         ...state,
