@@ -42,3 +42,23 @@ export async function waitForCode(address: string, seen: number, timeoutMs = 15_
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/** The invitation link (…/join?invitation=…) in an email's text, if it has one. */
+export function invitationLinkIn(email: StoredEmail): string | null {
+  const text = `${email.body?.text ?? ''}\n${email.body?.html ?? ''}`;
+  const match = /https?:\/\/[^\s"'<>]+\/join\?invitation=[^\s"'<>]+/.exec(text)?.[0];
+  // A sentence may end right after the link.
+  return match ? match.replace(/[.,;:!?)]+$/, '').replace(/&amp;/g, '&') : null;
+}
+
+/** Waits for an email to `address` after the first `seen` ones with an invitation link, and returns the link. */
+export async function waitForInvitationLink(address: string, seen: number, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const fresh = (await emailsTo(address)).slice(seen);
+    const link = fresh.map(invitationLinkIn).findLast((l) => l !== null);
+    if (link) return link;
+    if (Date.now() > deadline) throw new Error(`No invitation link emailed to ${address} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
