@@ -301,7 +301,7 @@ def test_topics_are_encrypted_with_the_stack_key(resources):
     """Every topic on TopicKey: not the AWS managed alias/aws/sns, whose policy
     CloudWatch alarms and SES event publishing cannot use."""
     topics = cfn.of_type(resources, "AWS::SNS::Topic")
-    assert set(topics) == {"AlarmTopic", "EmailEventsTopic"}
+    assert set(topics) == {"AlarmTopic", "EmailEventsTopic", "ModerationTopic"}
     for name, topic in topics.items():
         assert topic["Properties"].get("KmsMasterKeyId") == {"Fn::GetAtt": ["TopicKey", "Arn"]}, name
 
@@ -373,3 +373,21 @@ def test_monitoring_is_in_sync_with_the_functions():
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr + proc.stdout
+
+
+def test_only_the_moderation_function_announces_reports(functions, resources):
+    """The moderation topic is apart from the alarms, and only the
+    moderation function publishes to it (with the key that encrypts it)."""
+    publishers = set()
+    for name, (_res, props) in functions.items():
+        for policy in props.get("Policies") or []:
+            for st in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                actions = st.get("Action")
+                actions = actions if isinstance(actions, list) else [actions]
+                if "sns:Publish" in actions:
+                    publishers.add(name)
+                    assert st["Resource"] == [{"Ref": "ModerationTopic"}], name
+    assert publishers == {"ModerationFunction"}
+    env = functions["ModerationFunction"][1]["Environment"]["Variables"]
+    assert env["MODERATION_TOPIC_ARN"] == {"Ref": "ModerationTopic"}
+    assert resources["ModerationEmailSubscription"]["Properties"]["TopicArn"] == {"Ref": "ModerationTopic"}

@@ -90,6 +90,15 @@ EXPECTED_ROUTES = {
         "GET /api/unsubscribe",
         "POST /api/unsubscribe",
     },
+    "ModerationFunction": {
+        "POST /api/reports",
+        "GET /api/moderation/reports",
+        "POST /api/moderation/reports/{id}/dismiss",
+        "DELETE /api/moderation/posts/{id}",
+        "DELETE /api/moderation/posts/{post_id}/comments/{id}",
+        "POST /api/moderation/users/{id}/suspend",
+        "POST /api/moderation/users/{id}/unsuspend",
+    },
     "HealthFunction": {"GET /api/health", "GET /api/openapi.json"},
 }
 EXPECTED_BINARY = {
@@ -100,6 +109,7 @@ EXPECTED_BINARY = {
     "PostsFunction": "posts",
     "FeedFunction": "feed",
     "NotificationsFunction": "notifications",
+    "ModerationFunction": "moderation",
     "HealthFunction": "health",
 }
 # From `make bench` (docs/architecture.md, "Sizing"): CPU decides, not memory.
@@ -111,6 +121,7 @@ EXPECTED_MEMORY = {
     "PostsFunction": 512,
     "FeedFunction": 512,
     "NotificationsFunction": 512,
+    "ModerationFunction": 512,
     "HealthFunction": 256,
 }
 # Functions that read the signing secret (every one that authenticates callers).
@@ -122,6 +133,7 @@ SECRET_READERS = {
     "PostsFunction",
     "FeedFunction",
     "NotificationsFunction",
+    "ModerationFunction",
 }
 
 # Least privilege, per function: the exact DynamoDB actions allowed.
@@ -185,6 +197,18 @@ EXPECTED_DYNAMODB_ACTIONS = {
         "dynamodb:UpdateItem",
         "dynamodb:BatchWriteItem",
     },
+    # Files and closes reports, writes the audit, removes content (with
+    # what goes with it) and suspends accounts.
+    "ModerationFunction": {
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+    },
     "HealthFunction": set(),
     "OriginVerifyFunction": set(),
 }
@@ -197,6 +221,8 @@ INDEX_ACCESS_ALLOWED: set[str] = {
     "ConnectionsFunction",
     "PostsFunction",
     "NotificationsFunction",
+    # The moderation desk's queues.
+    "ModerationFunction",
 }
 
 # Global backstop floor: API Gateway throttling never below this.
@@ -665,7 +691,7 @@ def test_ses_is_scoped_to_the_sender_identity(functions):
         # the email identity itself is one of them
         assert {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderEmail}"} in resources
     # codes and account notices; requests' notice emails
-    assert seen == {"AuthFunction", "ConnectionsFunction"}
+    assert seen == {"AuthFunction", "ConnectionsFunction", "ModerationFunction"}
 
 
 # --------------------------------------------------------------------------

@@ -52,13 +52,20 @@ stop_stack() {
 }
 trap stop_stack EXIT
 
-# step NAME COMMAND...: run, time and record one step.
+# Each step's output is kept too, so that the summary can end with why a
+# step failed: CI shows only the end of a run's output.
+STEP_LOG_DIR="$ROOT/.local/test-steps"
+rm -rf "$STEP_LOG_DIR"
+mkdir -p "$STEP_LOG_DIR"
+
+# step NAME COMMAND...: run, time and record one step (in a subshell: a
+# step's command changes nothing of this shell's).
 step() {
   local name="$1" start=$SECONDS rc
   shift
   printf '\n==> [%s] %s\n' "$name" "$*"
-  "$@"
-  rc=$?
+  "$@" 2>&1 | tee "$STEP_LOG_DIR/$name.log"
+  rc=${PIPESTATUS[0]}
   if [[ $rc -eq 0 ]]; then
     RESULTS+=("PASS  $name ($((SECONDS - start))s)")
   else
@@ -120,6 +127,12 @@ fail_step() { # fail_step NAME REASON: a step that cannot run counts as failed
 
 summary() {
   stop_stack
+  local name
+  for name in "${FAILED[@]}"; do
+    [[ -s "$STEP_LOG_DIR/$name.log" ]] || continue
+    printf '\n==> why %s failed: the end of its output (all of it: %s)\n' "$name" "$STEP_LOG_DIR/$name.log"
+    tail -n 25 "$STEP_LOG_DIR/$name.log"
+  done
   printf '\n==> make test summary\n'
   printf '  %s\n' "${RESULTS[@]}"
   if ((${#FAILED[@]})); then

@@ -25,6 +25,21 @@ pub struct User {
     pub bio: Option<String>,
     /// RFC 3339 creation time.
     pub created_at: String,
+    /// Whether they are one of the network's operators (who see the
+    /// moderation desk).
+    pub operator: bool,
+}
+
+impl User {
+    /// The caller's own account, as `app`'s configuration names its
+    /// operators.
+    pub fn of(record: UserRecord, app: &crate::App) -> Self {
+        let operator = app.config.operators.includes(&record.id);
+        Self {
+            operator,
+            ..record.into()
+        }
+    }
 }
 
 impl From<UserRecord> for User {
@@ -36,6 +51,7 @@ impl From<UserRecord> for User {
             display_name: record.display_name.map(|n| n.as_str().to_owned()),
             bio: record.bio.map(|b| b.as_str().to_owned()),
             created_at: record.created_at.to_rfc3339(),
+            operator: false,
         }
     }
 }

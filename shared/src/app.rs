@@ -29,6 +29,8 @@ pub struct Parts {
     pub store: Store,
     /// SES.
     pub mailer: Mailer,
+    /// SNS: the operators' moderation topic.
+    pub alerts: crate::alerts::Alerts,
     /// JWT and code-hash keys.
     pub keys: Keys,
 }
@@ -170,6 +172,7 @@ impl App {
                 config.sender_email.clone(),
                 config.ses_configuration_set.clone(),
             ),
+            alerts: crate::alerts::Alerts::new(&sdk_config, config.moderation_topic_arn.clone()),
             keys: Keys::new(&secret, config.access_token_ttl),
             config,
         })))

@@ -81,6 +81,12 @@ pub struct RateLimits {
     /// Parts of data exports per account: what an export costs is the
     /// reads of its parts (a 10,000-post account's is about a dozen).
     pub export_parts_per_account: RateLimit,
+    /// Reports per account: enough for anyone who meets something bad,
+    /// too few to bury the operators.
+    pub reports_per_account: RateLimit,
+    /// Invitations per account (each one is an email to a stranger's
+    /// address: what keeps the network from being a spam relay).
+    pub invitations_per_account: RateLimit,
 }
 
 impl Default for RateLimits {
@@ -95,6 +101,8 @@ impl Default for RateLimits {
             wrong_codes_per_ip: RateLimit::per(10, 3600),
             calls_per_client: RateLimit::per(100, 60),
             export_parts_per_account: RateLimit::per(100, 3600),
+            reports_per_account: RateLimit::per(20, 24 * 3600),
+            invitations_per_account: RateLimit::per(10, 24 * 3600),
         }
     }
 }
@@ -132,6 +140,12 @@ pub struct Config {
     /// for the links in emails. Without it, no notice email is sent: a
     /// notice must carry a working unsubscribe link.
     pub site_url: Option<String>,
+    /// The operators (`OPERATOR_USER_IDS`, user ids, comma-separated): the
+    /// only people the moderation desk answers.
+    pub operators: crate::domain::moderation::Operators,
+    /// The SNS topic a new report is announced on (`MODERATION_TOPIC_ARN`);
+    /// without it no alert is sent (a report is still listed on the desk).
+    pub moderation_topic_arn: Option<String>,
     /// Add `Server-Timing` and `X-DynamoDB-Requests` headers to responses.
     /// For the local stack, tests and benchmarks; off in AWS.
     pub expose_metrics: bool,
@@ -243,6 +257,11 @@ impl Config {
                     "RATE_LIMIT_EXPORT",
                     defaults.export_parts_per_account,
                 )?,
+                reports_per_account: limit("RATE_LIMIT_REPORTS", defaults.reports_per_account)?,
+                invitations_per_account: limit(
+                    "RATE_LIMIT_INVITATIONS",
+                    defaults.invitations_per_account,
+                )?,
             },
             client_ip_source,
             aws_attempt_timeout: Duration::from_millis(
@@ -260,6 +279,14 @@ impl Config {
                     });
                 }
             },
+            operators: crate::domain::moderation::Operators::parse(
+                &get("OPERATOR_USER_IDS").unwrap_or_default(),
+            )
+            .map_err(|entry| ConfigError {
+                variable: "OPERATOR_USER_IDS",
+                problem: format!("expected user ids separated by commas; {entry:?} is not one"),
+            })?,
+            moderation_topic_arn: get("MODERATION_TOPIC_ARN"),
             expose_metrics: get("EXPOSE_METRICS").is_some_and(|v| v == "true" || v == "1"),
         })
     }

@@ -124,6 +124,22 @@ impl Email {
         }
     }
 
+    /// Sent to the author of a post or comment an operator removed: what
+    /// (its kind and when it was written, never its text), and the
+    /// operator's reason.
+    pub fn content_removed(what: &str, written: &str, reason: &str) -> Self {
+        Self {
+            unsubscribe: None,
+            subject: format!("Your {what} on Intentional Social was removed"),
+            text: format!(
+                "Hello,\n\nThe operators of this network removed your {what} written {written}.\n\n\
+                 Their reason: {reason}\n\n\
+                 If you think this was a mistake, reply to this email or write to the operators.\n\n\
+                 — Intentional Social\n"
+            ),
+        }
+    }
+
     /// Sent when a reset is asked for an address without an account.
     pub fn no_account() -> Self {
         Self {

@@ -57,6 +57,17 @@ impl ApiError {
         )
     }
 
+    /// 403 for an account an operator suspended: told only after its
+    /// password (or refresh cookie) proved the caller is its owner.
+    pub fn account_suspended() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "account_suspended",
+            "This account is suspended by the network's operators, so it cannot sign in for now. \
+             Reply to the operators' email, or write to them, to ask why or to appeal.",
+        )
+    }
+
     /// 404.
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)

@@ -160,7 +160,7 @@ pub async fn login(
 /// token in its cookie.
 fn session_response(app: &App, signed: Signed, status: StatusCode) -> Response {
     let body = Session {
-        user: signed.user.into(),
+        user: User::of(signed.user, app),
         access_token: signed.access_token,
         token_type: "Bearer",
         expires_in: app.keys.access_ttl_seconds(),
@@ -231,7 +231,7 @@ pub async fn logout_all(
     responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
 pub async fn me(State(app): State<App>, caller: CurrentUser) -> Result<Json<User>, ApiError> {
     let user = accounts::account(&app, &caller.user_id).await?;
-    Ok(Json(user.into()))
+    Ok(Json(User::of(user, &app)))
 }
 
 /// `PATCH /api/auth/me`: each field left out is kept, `null` removes it.
@@ -272,7 +272,7 @@ pub async fn update_me(
         bio: body.bio.as_ref().map(Option::as_deref),
     };
     let user = accounts::update_profile(&app, &caller.user_id, edit).await?;
-    Ok(Json(user.into()))
+    Ok(Json(User::of(user, &app)))
 }
 
 // ---- password reset ---------------------------------------------------------
@@ -423,7 +423,7 @@ pub async fn confirm_email_change(
     let user =
         accounts::confirm_email_change(&app, &ip.0, &caller.user_id, &body.new_email, &body.code)
             .await?;
-    Ok(Json(user.into()))
+    Ok(Json(User::of(user, &app)))
 }
 
 // ---- deleting one's account -------------------------------------------------

@@ -101,6 +101,11 @@ pub const GROUPS: &[Group] = &[
         openapi: notifications_function::openapi,
     },
     Group {
+        function: "ModerationFunction",
+        router: moderation_function::router,
+        openapi: moderation_function::openapi,
+    },
+    Group {
         function: "HealthFunction",
         router: stateless_router,
         openapi: own_openapi,

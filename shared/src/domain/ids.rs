@@ -111,6 +111,10 @@ id_type!(
     /// A comment under a post.
     CommentId
 );
+id_type!(
+    /// A report to the operators.
+    ReportId
+);
 
 /// Ids as the text a response or a stored string set holds.
 pub fn strings<T: AsRef<str>>(ids: &[T]) -> Vec<String> {

@@ -7,6 +7,7 @@ pub mod account;
 pub mod conversation;
 pub mod export;
 pub mod ids;
+pub mod moderation;
 pub mod one_time_code;
 pub mod profile;
 pub mod session;

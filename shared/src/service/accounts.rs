@@ -145,6 +145,7 @@ pub async fn register(
         email_settings: Default::default(),
         display_name: None,
         bio: None,
+        suspended: false,
     };
     app.store
         .create_user_unless_held(&user, &password_hash, code.to_consume(), count, Some(&hold))
@@ -262,6 +263,10 @@ pub async fn sign_in(
     }
     let user = user.expect("a matching password implies an account");
     rate_limit::give_back(&app.store, failures, &subject, taken).await?;
+    if user.suspended {
+        tracing::warn!(event = "sign_in_suspended", client_ip, user_id = %user.id, "suspended account refused");
+        return Err(ApiError::account_suspended());
+    }
     Ok(user)
 }
 

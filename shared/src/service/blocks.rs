@@ -106,7 +106,7 @@ pub async fn unblock(app: &App, me: &UserId, other: &UserId) -> Result<(), ApiEr
 pub async fn blocks(app: &App, me: &UserId) -> Result<Vec<BlockRecord>, ApiError> {
     let mut blocks = app.store.blocks(me).await?;
     let names = app.store.names(blocks.iter().map(|b| &b.other_id)).await?;
-    blocks.retain(|b| names.exists(&b.other_id));
+    blocks.retain(|b| names.known(&b.other_id));
     for block in &mut blocks {
         block.other_display_name = names.display_name(&block.other_id);
     }

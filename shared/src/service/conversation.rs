@@ -201,7 +201,18 @@ pub async fn delete_comment(
     comment_id: &CommentId,
 ) -> Result<(), ApiError> {
     let post = visible(app, me, post_id).await?;
-    match app.store.delete_comment(me, post_id, comment_id).await {
+    take_down_comment(app, me, &post, comment_id).await
+}
+
+/// Deletes a comment under `post` on condition that `by` wrote it or the
+/// post (an operator passes its author), then its notifications.
+pub(crate) async fn take_down_comment(
+    app: &App,
+    by: &UserId,
+    post: &PostRecord,
+    comment_id: &CommentId,
+) -> Result<(), ApiError> {
+    match app.store.delete_comment(by, &post.id, comment_id).await {
         Ok(()) => {}
         Err(ConversationError::PostGone) => return Err(ApiError::post_not_found()),
         Err(error) => return Err(error.into()),
@@ -220,6 +231,29 @@ pub async fn delete_comment(
     }));
     best_effort("forget notifications", app.store.forget(&told)).await;
     Ok(())
+}
+
+/// A comment and its post, if the caller may see both now (2 GetItems at
+/// once, then 1 BatchGetItem of the edge and both authors' profiles): a
+/// comment whose author blocked the caller, or was blocked by them or by
+/// the post's author, is not there for them.
+pub(crate) async fn visible_comment(
+    app: &App,
+    me: &UserId,
+    post_id: &PostId,
+    comment_id: &CommentId,
+) -> Result<(PostRecord, CommentRecord), ApiError> {
+    let (post, comment) = tokio::join!(
+        app.store.post(post_id),
+        app.store.comment(post_id, comment_id)
+    );
+    let post = post?.ok_or_else(ApiError::comment_not_found)?;
+    let comment = comment?.ok_or_else(ApiError::comment_not_found)?;
+    let (edge, names) = access(app, me, &post, vec![&comment.author_id]).await?;
+    if !may_see(me, &post, edge.as_ref(), &names) || !names.exists(&comment.author_id) {
+        return Err(ApiError::comment_not_found());
+    }
+    Ok((post, comment))
 }
 
 /// A post, if the caller may see it now (1 GetItem, then 1 BatchGetItem of

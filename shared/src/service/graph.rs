@@ -24,6 +24,9 @@ pub enum Asked {
 pub async fn ask(app: &App, me: &UserId, other: &UserId) -> Result<Asked, ApiError> {
     someone_else(me, other)?;
     let (me, other) = both(app, me, other, ApiError::user_not_found).await?;
+    if other.suspended {
+        return Err(ApiError::user_not_found());
+    }
     let max = app.config.max_connections;
     let notice = notifications::request_notice(&me, &other);
     // The notice's note beside the transaction (a note of a request that
@@ -61,6 +64,9 @@ pub(crate) fn someone_else(me: &UserId, other: &UserId) -> Result<(), ApiError> 
 pub async fn accept(app: &App, me: &UserId, requester: &UserId) -> Result<Edge, ApiError> {
     someone_else(me, requester)?;
     let (me, requester) = both(app, me, requester, ApiError::request_not_found).await?;
+    if requester.suspended {
+        return Err(ApiError::request_not_found());
+    }
     connect(app, &me, &requester).await
 }
 

@@ -146,12 +146,18 @@ pub async fn list(
     let sources = app.store.notification_sources(me, &both).await?;
     // Unread ones whose source went away and were not deleted with it (the
     // upkeep after a change failed): deleted now, so the count follows.
-    let stale: Vec<(UserId, NotificationKey)> = candidates
+    // Those of a suspended person are hidden, not stale: kept for when the
+    // suspension is lifted, and not counted meanwhile.
+    let hidden: Vec<&NotificationRecord> = candidates
         .iter()
         .filter(|record| shown(me, (*record).clone(), &sources, now).is_none())
+        .collect();
+    let stale: Vec<(UserId, NotificationKey)> = hidden
+        .iter()
+        .filter(|record| !sources.names.suspended(&record.actor_id))
         .map(|record| (record.recipient.clone(), record.key.clone()))
         .collect();
-    let unread = candidates.len() - stale.len();
+    let unread = candidates.len() - hidden.len();
     if !stale.is_empty() {
         best_effort("forget notifications", app.store.forget(&stale)).await;
     }

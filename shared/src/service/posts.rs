@@ -168,12 +168,25 @@ pub async fn delete(app: &App, me: &UserId, id: &PostId) -> Result<(), ApiError>
         .delete_post(me, id)
         .await?
         .ok_or_else(ApiError::post_not_found)?;
+    clear_after(app, &post).await;
+    Ok(())
+}
+
+/// What goes once `post` is deleted (by its author, or by an operator):
+/// its feed entries, its comments and reactions, and the notifications
+/// about it.
+pub(crate) async fn clear_after(app: &App, post: &PostRecord) {
     let mut told = vec![post.author_id.clone()];
     told.extend(post.conversation.commenters.iter().cloned());
     tokio::join!(
-        fanout::best_effort("remove entries", fanout::withdraw(&app.store, me, id)),
-        fanout::best_effort("remove conversation", app.store.remove_conversation(id)),
-        notifications::forget_post(app, id, told),
+        fanout::best_effort(
+            "remove entries",
+            fanout::withdraw(&app.store, &post.author_id, &post.id)
+        ),
+        fanout::best_effort(
+            "remove conversation",
+            app.store.remove_conversation(&post.id)
+        ),
+        notifications::forget_post(app, &post.id, told),
     );
-    Ok(())
 }

@@ -171,25 +171,24 @@ pub async fn posts_of(
     let filter = if author == me {
         None
     } else {
-        match app
+        // The author's edge to the caller with the author's profile and the
+        // blocks between them, in one BatchGetItem: someone who blocked the
+        // caller, or whom an operator suspended, is not there for them.
+        let edge = EdgeOf {
+            owner: author,
+            other: me,
+        };
+        let (edge, names) = app
             .store
-            .edge(EdgeOf {
-                owner: author,
-                other: me,
-            })
-            .await?
-        {
+            .edge_and_names(Some(edge), me, author, [author])
+            .await?;
+        if !names.exists(author) {
+            return Err(ApiError::user_not_found());
+        }
+        match edge {
             Some(edge) => Some(edge.tag_ids),
-            // Not connected: nothing to see, if they exist at all for the
-            // caller (someone who blocked them does not).
-            None => {
-                app.store
-                    .relationship(me, author)
-                    .await?
-                    .0
-                    .ok_or_else(ApiError::user_not_found)?;
-                return Ok(Listing::empty());
-            }
+            // Not connected: nothing to see.
+            None => return Ok(Listing::empty()),
         }
     };
     let filter = filter.as_deref();

@@ -118,6 +118,10 @@ pub async fn refresh(app: &App, client_ip: &str, cookie: Option<&str>) -> Result
         revoke("password reset since sign-in").await?;
         return Err(signed_out());
     }
+    if user.suspended {
+        revoke("account suspended").await?;
+        return Err(ApiError::account_suspended());
+    }
     let next = RefreshToken::issue(&token.user_id, &token.family_id);
     let rotated = app
         .store

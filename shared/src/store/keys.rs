@@ -17,7 +17,8 @@
 
 use crate::domain::account::{Email, Username};
 use crate::domain::conversation::NotificationKey;
-use crate::domain::ids::{CommentId, FamilyId, PostId, TagId, UserId};
+use crate::domain::ids::{CommentId, FamilyId, PostId, ReportId, TagId, UserId};
+use crate::domain::moderation::ReportTarget;
 use crate::domain::one_time_code::CodePurpose;
 
 /// Partition key attribute.
@@ -223,6 +224,42 @@ pub fn block(blocked: &UserId) -> String {
 pub fn blocked_by(blocker: &UserId) -> String {
     format!("{BLOCKED_BY_PREFIX}{blocker}")
 }
+
+// ---- moderation ----------------------------------------------------------
+//
+// | item | PK | SK | GSI1PK / GSI1SK |
+// |---|---|---|---|
+// | report | `REPORTS#<kind>#<target id>` | `REPORT#<report_id>` | `REPORTS#<open\|closed>` / `<report_id>` |
+// | a reporter's open report on a target | `USER#<reporter>` | `REPORTED#<kind>#<target id>` | |
+// | operator action (audit) | `AUDIT` | `<ULID>` | |
+//
+// A target's reports share a partition, so that an operator's action on it
+// closes them all by key; the desk lists them through GSI1, open ones
+// oldest first.
+
+/// `REPORTS#<kind>#<target id>`: every report on one person, post or comment.
+pub fn reports_on(target: &ReportTarget) -> String {
+    format!("REPORTS#{}#{}", target.kind(), target.id())
+}
+
+/// `REPORT#<report_id>`.
+pub fn report(report_id: &ReportId) -> String {
+    format!("REPORT#{report_id}")
+}
+
+/// `REPORTS#open` or `REPORTS#closed`: the GSI1 partition of the desk's queue.
+pub fn report_queue(open: bool) -> &'static str {
+    if open { "REPORTS#open" } else { "REPORTS#closed" }
+}
+
+/// `REPORTED#<kind>#<target id>`, in the reporter's partition: what makes
+/// one open report per reporter per target.
+pub fn reported(target: &ReportTarget) -> String {
+    format!("REPORTED#{}#{}", target.kind(), target.id())
+}
+
+/// The audit partition: every operator action, in the order taken.
+pub const AUDIT: &str = "AUDIT";
 
 /// `NOTIFS#<recipient>`: the GSI1 partition listing notifications newest first.
 pub fn notifications(recipient: &UserId) -> String {

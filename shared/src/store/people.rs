@@ -20,6 +20,7 @@ use crate::domain::profile::DisplayName;
 pub struct Names {
     people: HashMap<UserId, Option<String>>,
     hidden: HashSet<UserId>,
+    suspended: HashSet<UserId>,
     viewer: Option<UserId>,
 }
 
@@ -33,10 +34,22 @@ impl Names {
         }
     }
 
-    /// Whether `id`'s account exists (its profile was read) and no block
-    /// read with it hides them.
+    /// Whether `id`'s account exists (its profile was read), is not
+    /// suspended, and no block read with it hides them.
     pub fn exists(&self, id: &UserId) -> bool {
         self.people.contains_key(id) && !self.hidden.contains(id)
+    }
+
+    /// Whether `id`'s account exists, suspended or not (the blocker's own
+    /// list of blocks still names a suspended person, to be unblocked).
+    pub fn known(&self, id: &UserId) -> bool {
+        self.people.contains_key(id)
+    }
+
+    /// Whether an operator suspended `id` (hidden for now, not gone: what
+    /// they made comes back when it is lifted).
+    pub fn suspended(&self, id: &UserId) -> bool {
+        self.suspended.contains(id)
     }
 
     /// `id`'s display name, if they exist and set one.
@@ -71,6 +84,12 @@ impl Names {
             return Ok(false);
         }
         let id = UserId::from_stored(attr_s(item, "id")?);
+        // A suspended person's content is hidden everywhere, from everyone,
+        // until an operator lifts it: the profile read for their name says so.
+        if super::users::is_suspended(item) {
+            self.hidden.insert(id.clone());
+            self.suspended.insert(id.clone());
+        }
         self.people.insert(id, attr_s(item, "display_name").ok());
         Ok(true)
     }

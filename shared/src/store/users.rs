@@ -30,6 +30,9 @@ pub struct UserRecord {
     pub display_name: Option<DisplayName>,
     /// A few words about them, if they wrote some.
     pub bio: Option<Bio>,
+    /// Suspended by an operator: they cannot sign in or refresh, and
+    /// nobody else finds them or sees what they made until it is lifted.
+    pub suspended: bool,
 }
 
 /// A change of one profile field: left as it is, set, or removed.
@@ -78,8 +81,20 @@ pub(crate) fn user_from_item(item: &Item) -> Result<UserRecord, StoreError> {
             .ok()
             .map(DisplayName::from_stored),
         bio: attr_s(item, "bio").ok().map(Bio::from_stored),
+        suspended: is_suspended(item),
     })
 }
+
+/// Whether a profile item carries an operator's suspension.
+pub(crate) fn is_suspended(item: &Item) -> bool {
+    item.get(SUSPENDED)
+        .and_then(|value| value.as_bool().ok())
+        .copied()
+        .unwrap_or(false)
+}
+
+/// The profile attribute an operator's suspension sets (absent otherwise).
+pub(crate) const SUSPENDED: &str = "suspended";
 
 /// How `me` relates to another person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -536,7 +551,9 @@ impl Store {
         }
         if me == other {
             relationship = Relationship::SelfView;
-        } else if blocked_me {
+        } else if blocked_me || profile.as_ref().is_some_and(|p| p.suspended) {
+            // Someone who blocked me, or whom an operator suspended, is not
+            // there for me.
             profile = None;
         }
         Ok((profile, relationship))

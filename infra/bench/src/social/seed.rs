@@ -82,6 +82,7 @@ async fn create_user(app: &App, username: String, password_hash: String) -> User
         email_settings: Default::default(),
         display_name: None,
         bio: None,
+        suspended: false,
     };
     app.store
         .create_user(

@@ -30,8 +30,10 @@ async fn sign_up_sign_in_me_refresh_logout() {
     let me = ann.get("/api/auth/me").await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.body["id"], ann.id.as_str());
-    // id, username, email, display_name, bio, created_at: nothing else.
-    assert_eq!(me.body.as_object().unwrap().len(), 6, "{:?}", me.body);
+    // id, username, email, display_name, bio, created_at, operator:
+    // nothing else.
+    assert_eq!(me.body.as_object().unwrap().len(), 7, "{:?}", me.body);
+    assert_eq!(me.body["operator"], false);
     assert!(me.body["created_at"].as_str().unwrap().ends_with('Z'));
 
     // Sign in by username and by email, in any case.

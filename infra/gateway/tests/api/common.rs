@@ -91,6 +91,25 @@ impl Stack {
     pub fn person(&self) -> Person {
         Person::new(&self.base)
     }
+
+    /// A stack whose configuration names one operator, who is returned
+    /// signed in: they sign up on a first gateway, and a second one on the
+    /// same table, whose configuration (changed by `configure` too) names
+    /// their id, serves everyone from then on.
+    pub async fn with_operator(configure: impl FnOnce(&mut Config)) -> (Self, Person) {
+        let first = Self::start().await;
+        let mut operator = first.person();
+        operator.sign_up().await;
+        let mut config = test_config();
+        config.table_name = first.app.config.table_name.clone();
+        config.operators =
+            shared::domain::moderation::Operators::parse(&operator.id).expect("an id");
+        configure(&mut config);
+        let app = shared::App::from_config(config).await.expect("app state");
+        let stack = Self::serving(app).await;
+        let operator = operator.on(&stack);
+        (stack, operator)
+    }
 }
 
 static NEXT_ADDRESS: AtomicU32 = AtomicU32::new(0);
@@ -334,6 +353,14 @@ impl Person {
             email: self.email.clone(),
             username: self.username.clone(),
             id: self.id.clone(),
+        }
+    }
+
+    /// The same person (address, session) calling another gateway.
+    pub fn on(&self, stack: &Stack) -> Person {
+        Self {
+            base: stack.base.clone(),
+            ..self.behind(unique_loopback())
         }
     }
 

@@ -113,6 +113,7 @@ async fn seeded_person(stack: &Stack) -> shared::store::UserRecord {
         email_settings: Default::default(),
         display_name: None,
         bio: None,
+        suspended: false,
     };
     let email = user.email.clone();
     let store = &stack.app.store;

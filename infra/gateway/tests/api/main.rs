@@ -21,6 +21,7 @@ mod guessing;
 mod limits;
 mod logs;
 mod mail;
+mod moderation;
 mod own_account;
 mod posts;
 mod profiles;

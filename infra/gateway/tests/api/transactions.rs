@@ -85,6 +85,7 @@ impl SignUp {
             email_settings: Default::default(),
             display_name: None,
             bio: None,
+            suspended: false,
         };
         SignUp::for_user(store, user).await
     }
@@ -155,6 +156,7 @@ fn nobody() -> UserRecord {
         email_settings: Default::default(),
         display_name: None,
         bio: None,
+        suspended: false,
     }
 }
 
