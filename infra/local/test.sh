@@ -162,7 +162,11 @@ test_env() { # test_env CMD...: on the main test stack
 }
 cross_env() { # cross_env CMD...: on the cross-check stack
   local_aws_env "$CROSS_PORT" "$CROSS_SES_PORT"
-  "${LOCAL_AWS[@]}" "${APP_ENV[@]}" DYNAMODB_ENGINE="$CROSS_ENGINE" "$@"
+  # moto serves SNS (and SQS) beside DynamoDB: the moderation alert's test
+  # reads a report's alert back there.
+  local sns=()
+  [[ "$CROSS_ENGINE" == moto ]] && sns=(AWS_ENDPOINT_URL_SNS="http://127.0.0.1:$CROSS_PORT")
+  "${LOCAL_AWS[@]}" "${APP_ENV[@]}" "${sns[@]}" DYNAMODB_ENGINE="$CROSS_ENGINE" "$@"
 }
 
 sam_env() {

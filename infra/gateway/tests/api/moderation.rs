@@ -539,3 +539,94 @@ async fn a_suspended_person_cannot_sign_in_and_is_hidden_everywhere_until_it_is_
         .collect();
     assert_eq!(actions, ["suspend_user", "unsuspend_user"]);
 }
+
+/// moto serves SNS and SQS beside DynamoDB, so on the moto pass of `make
+/// test` (which sets `AWS_ENDPOINT_URL_SNS` to it) a new report's alert is
+/// read back from a queue subscribed to the moderation topic. Dynoxide has
+/// no SNS: there the test says so and ends.
+#[tokio::test]
+async fn a_new_report_is_announced_to_the_operators_without_anything_that_was_written() {
+    let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL_SNS") else {
+        eprintln!("no SNS emulator here (AWS_ENDPOINT_URL_SNS unset): the moto pass runs this test");
+        return;
+    };
+    let region = require_env("AWS_REGION");
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(shared::app::https_client())
+        .load()
+        .await;
+    let sns = aws_sdk_sns::Client::new(&sdk);
+    let name = format!("reports-{}", unique());
+    let topic = sns.create_topic().name(&name).send().await.unwrap();
+    let topic_arn = topic.topic_arn.unwrap();
+    // The queue, through SQS's JSON protocol (moto reads the service from
+    // the credential scope and checks no signature).
+    let sqs = |target: &str, body: Value| {
+        reqwest::Client::new()
+            .post(&endpoint)
+            .header("x-amz-target", format!("AmazonSQS.{target}"))
+            .header("content-type", "application/x-amz-json-1.0")
+            .header(
+                "authorization",
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=local/20260101/{region}/sqs/aws4_request, \
+                     SignedHeaders=host, Signature=0"
+                ),
+            )
+            .json(&body)
+            .send()
+    };
+    let queue: Value = sqs("CreateQueue", json!({ "QueueName": name }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let queue_url = queue["QueueUrl"].as_str().unwrap().to_owned();
+    sns.subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(format!("arn:aws:sqs:{region}:123456789012:{name}"))
+        .attributes("RawMessageDelivery", "false")
+        .send()
+        .await
+        .unwrap();
+
+    let (stack, _olive) = Stack::with_operator(|config| {
+        config.moderation_topic_arn = Some(topic_arn.clone());
+    })
+    .await;
+    let ann = signed_up(&stack).await;
+    let bob = signed_up(&stack).await;
+    connect(&ann, &bob).await;
+    let post = write(&bob, "A very secret sentence.", "connections", &[]).await;
+    let reply = ann
+        .post(
+            "/api/reports",
+            json!({ "target": { "type": "post", "id": post }, "reason": "harassment", "note": "My private note." }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+
+    let received: Value = sqs(
+        "ReceiveMessage",
+        json!({ "QueueUrl": queue_url, "MaxNumberOfMessages": 10, "WaitTimeSeconds": 2 }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let messages = received["Messages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(messages.len(), 1, "{received}");
+    let envelope: Value = serde_json::from_str(messages[0]["Body"].as_str().unwrap()).unwrap();
+    let (subject, message) = (
+        envelope["Subject"].as_str().unwrap_or_default(),
+        envelope["Message"].as_str().unwrap_or_default(),
+    );
+    assert!(subject.contains("new report"), "{envelope}");
+    assert!(message.contains("A post was reported (harassment)"), "{message}");
+    for secret in ["A very secret sentence.", "My private note.", &ann.username, &bob.username, &ann.id, &bob.id, &post] {
+        assert!(!envelope.to_string().contains(secret), "{secret} in {envelope}");
+    }
+}
