@@ -63,6 +63,11 @@ EXPECTED_ROUTES = {
         "POST /api/blocks",
         "GET /api/blocks",
         "DELETE /api/blocks/{user_id}",
+        "POST /api/invitations",
+        "GET /api/invitations",
+        "DELETE /api/invitations/{id}",
+        "GET /api/invitations/opt-out",
+        "POST /api/invitations/opt-out",
     },
     "TagsFunction": {"GET /api/tags", "POST /api/tags", "PATCH /api/tags/{id}", "DELETE /api/tags/{id}"},
     "PostsFunction": {

@@ -51,7 +51,10 @@ impl Alerts {
     /// the report is on the desk whether or not its alert went out.
     pub async fn send(&self, alert: Alert) {
         let Some((client, arn)) = &self.topic else {
-            tracing::info!(event = "moderation_alert_skipped", "no moderation topic configured");
+            tracing::info!(
+                event = "moderation_alert_skipped",
+                "no moderation topic configured"
+            );
             return;
         };
         match client
@@ -62,7 +65,10 @@ impl Alerts {
             .send()
             .await
         {
-            Ok(_) => tracing::info!(event = "moderation_alert_sent", "moderation alert published"),
+            Ok(_) => tracing::info!(
+                event = "moderation_alert_sent",
+                "moderation alert published"
+            ),
             Err(error) => tracing::error!(
                 event = "moderation_alert_failed",
                 error = %aws_smithy_types::error::display::DisplayErrorContext(&error),
@@ -85,7 +91,11 @@ mod tests {
             Some("https://social.example"),
         );
         assert!(alert.subject.len() <= 100);
-        assert!(alert.message.contains("A post was reported (violence or self harm)"));
+        assert!(
+            alert
+                .message
+                .contains("A post was reported (violence or self harm)")
+        );
         assert!(alert.message.contains("https://social.example/moderation"));
     }
 }

@@ -169,6 +169,25 @@ impl Email {
         }
     }
 
+    /// An invitation from `from` (their username, and their display name if
+    /// they set one): who, the link, how long it works, and the one-click
+    /// way to receive no more. Nothing else they wrote.
+    pub fn invitation(from: &str, link: &str, days: i64, opt_out: String) -> Self {
+        Self {
+            subject: format!("{from} invites you to Intentional Social"),
+            text: format!(
+                "Hello,\n\n{from} invites you to join them on Intentional Social, a calm social \
+                 network without ads or algorithms: each person keeps at most 100 connections \
+                 and reads what they share, newest first.\n\n\
+                 Join, and be connected with {from} at once: {link}\n\n\
+                 The link works for {days} days, for this address only.\n\n\
+                 If you do not want invitations from anyone on Intentional Social, \
+                 follow this link and you will get no more: {opt_out}\n\n— Intentional Social\n"
+            ),
+            unsubscribe: Some(opt_out),
+        }
+    }
+
     /// "ann accepted your request", likewise.
     pub fn request_accepted(by: &str, site: &str, unsubscribe: String) -> Self {
         Self {

@@ -544,6 +544,29 @@ pub fn no_content() -> Response {
     axum::http::StatusCode::NO_CONTENT.into_response()
 }
 
+/// A page of our own, for the links in emails that open in a browser
+/// (unsubscribing, opting out of invitations): nothing loads from
+/// elsewhere, no script runs, and its form posts back to the same address.
+pub fn page(title: &str, body: String) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · Intentional Social</title></head>\
+         <body><main><h1>{title}</h1>{body}</main></body></html>"
+    );
+    (
+        [
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        axum::response::Html(html),
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

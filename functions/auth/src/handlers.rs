@@ -48,6 +48,11 @@ pub struct RegisterRequest {
     pub password: String,
     /// The six digits from the email.
     pub code: String,
+    /// The token of the invitation link followed (`/join?invitation=`):
+    /// the new account is connected to the inviter. Only for the address
+    /// the invitation was sent to.
+    #[serde(default)]
+    pub invitation: Option<String>,
 }
 
 /// `POST /api/auth/login`.
@@ -135,6 +140,7 @@ pub async fn register(
         username: &body.username,
         password: &body.password,
         code: &body.code,
+        invitation: body.invitation.as_deref(),
     };
     let user = accounts::register(&app, &ip.0, account).await?;
     let signed = sessions::start(&app, user).await?;

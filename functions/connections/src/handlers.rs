@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use shared::api::{Connection, ErrorBody, UserRef};
-use shared::domain::ids::UserId;
-use shared::http::{CurrentUser, JsonBody, QueryParams};
-use shared::service::blocks;
+use shared::domain::ids::{InvitationId, UserId};
+use shared::domain::invitation::INVITATION_DAYS;
+use shared::http::{CurrentUser, JsonBody, QueryParams, page};
 use shared::service::graph::{self, Asked};
+use shared::service::{blocks, invitations};
 use shared::{ApiError, App};
 
 /// The other person named in a path or body; an id that is not one is
@@ -308,4 +309,151 @@ pub async fn unblock(
     let other = other(&user_id, not_blocked)?;
     blocks::unblock(&app, &caller.user_id, &other).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- invitations ------------------------------------------------------------
+
+/// `POST /api/invitations`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationBody {
+    /// The friend's address.
+    pub email: String,
+}
+
+/// The answer to an invitation, whatever the address.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationSent {
+    /// "Invitation sent", in words.
+    pub message: String,
+}
+
+/// Invites a friend by email address, one at a time: they get one email
+/// with a link valid for 14 days, and joining through it connects you. The
+/// answer is the same whatever the address (an address with an account
+/// gets a connection request instead; one that opted out, or that you
+/// invited already, gets nothing new). Limited per day.
+#[utoipa::path(post, path = "/api/invitations", tag = "invitations", request_body = InvitationBody,
+    security(("bearer" = [])),
+    responses((status = 202, body = InvitationSent), (status = 400, body = ErrorBody),
+              (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn invite(
+    State(app): State<App>,
+    caller: CurrentUser,
+    JsonBody(body): JsonBody<InvitationBody>,
+) -> Result<(StatusCode, Json<InvitationSent>), ApiError> {
+    let email = invitations::invite(&app, &caller.user_id, &body.email).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(InvitationSent {
+            message: format!(
+                "Invitation sent to {}. Its link works for {INVITATION_DAYS} days.",
+                email.as_str()
+            ),
+        }),
+    ))
+}
+
+/// One of your invitations.
+#[derive(Serialize, ToSchema)]
+pub struct Invitation {
+    /// Its id (to cancel it).
+    pub id: String,
+    /// The address.
+    pub email: String,
+    /// `pending`, `joined`, `cancelled` or `expired`.
+    pub status: &'static str,
+    /// Sent (RFC 3339).
+    pub created_at: String,
+    /// Its link works until then.
+    pub expires_at: String,
+}
+
+/// Your invitations.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationList {
+    /// Newest first; lines are kept for 30 days after their link ran out.
+    pub invitations: Vec<Invitation>,
+}
+
+/// Your invitations and where each stands.
+#[utoipa::path(get, path = "/api/invitations", tag = "invitations", security(("bearer" = [])),
+    responses((status = 200, body = InvitationList)))]
+pub async fn list_invitations(
+    State(app): State<App>,
+    caller: CurrentUser,
+) -> Result<Json<InvitationList>, ApiError> {
+    let list = invitations::list(&app, &caller.user_id).await?;
+    Ok(Json(InvitationList {
+        invitations: list
+            .into_iter()
+            .map(|i| Invitation {
+                id: i.id.into_string(),
+                email: i.email.into_string(),
+                status: i.status.as_str(),
+                created_at: i.created_at.to_rfc3339(),
+                expires_at: i.valid_until.to_rfc3339(),
+            })
+            .collect(),
+    }))
+}
+
+/// Takes back a pending invitation: its link stops working.
+#[utoipa::path(delete, path = "/api/invitations/{id}", tag = "invitations",
+    params(("id" = String, Path, description = "The invitation")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Cancelled"), (status = 404, body = ErrorBody)))]
+pub async fn cancel_invitation(
+    State(app): State<App>,
+    caller: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = InvitationId::parse(&id).ok_or_else(invitations::invitation_not_found)?;
+    invitations::cancel(&app, &caller.user_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `?token=` of an opt-out link.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OptOutParams {
+    /// From the invitation email.
+    pub token: String,
+}
+
+/// The page an invitation's opt-out link opens: one button. Opening it
+/// changes nothing, since mail scanners open links too.
+#[utoipa::path(get, path = "/api/invitations/opt-out", tag = "invitations", params(OptOutParams),
+    responses((status = 200, description = "An HTML page with one button", content_type = "text/html"),
+        (status = 400, body = ErrorBody)))]
+pub async fn opt_out_page(
+    State(app): State<App>,
+    QueryParams(params): QueryParams<OptOutParams>,
+) -> Result<Response, ApiError> {
+    invitations::opt_out_link(&app, &params.token)?;
+    // The token is ours (verified above): URL-safe base64, nothing to escape.
+    Ok(page(
+        "No more invitations",
+        format!(
+            "<p>Receive no more invitations to Intentional Social, from anyone?</p>\
+             <form method=\"post\" action=\"?token={}\"><button type=\"submit\">Send me no more</button></form>",
+            params.token
+        ),
+    ))
+}
+
+/// One-click opt-out (RFC 8058: what a mail client posts, and what the
+/// page's button posts): the address receives no invitation again.
+#[utoipa::path(post, path = "/api/invitations/opt-out", tag = "invitations", params(OptOutParams),
+    responses((status = 200, description = "An HTML page saying it is done", content_type = "text/html"),
+        (status = 400, body = ErrorBody)))]
+pub async fn opt_out(
+    State(app): State<App>,
+    QueryParams(params): QueryParams<OptOutParams>,
+) -> Result<Response, ApiError> {
+    invitations::opt_out(&app, &params.token).await?;
+    Ok(page(
+        "No more invitations",
+        "<p>Done: this address will receive no more invitations to Intentional Social.</p>".into(),
+    ))
 }

@@ -1,7 +1,8 @@
 //! Connections: requests (mutual requests connect), accepting under the cap,
 //! declining and cancelling, the list with its count, disconnecting, and the
 //! caller's tags on each connection; blocking someone, and the list of the
-//! people one blocked.
+//! people one blocked; inviting a friend by email, the list of one's
+//! invitations, and an invited address's opt-out.
 //!
 //! Routes → [`handlers`] → `shared` domain and store → response.
 
@@ -23,6 +24,9 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(handlers::set_tags))
         .routes(routes!(handlers::block, handlers::list_blocks))
         .routes(routes!(handlers::unblock))
+        .routes(routes!(handlers::invite, handlers::list_invitations))
+        .routes(routes!(handlers::cancel_invitation))
+        .routes(routes!(handlers::opt_out_page, handlers::opt_out))
 }
 
 /// The Lambda's router, with the shared middleware.

@@ -229,10 +229,7 @@ pub async fn desk(
     )
     .await?;
     Ok(Json(ReportPage {
-        reports: reports
-            .into_iter()
-            .map(|r| desk_report(r, &view))
-            .collect(),
+        reports: reports.into_iter().map(|r| desk_report(r, &view)).collect(),
         next_cursor,
     }))
 }

@@ -2,14 +2,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use shared::api::{ErrorBody, Notification, NotificationPage, PageParams, UnreadCount};
 use shared::domain::conversation::{EmailSettings, EmailTopic};
-use shared::http::{CurrentUser, JsonBody, QueryParams};
+use shared::http::{CurrentUser, JsonBody, QueryParams, page};
 use shared::service::notifications;
 use shared::{ApiError, App};
 
@@ -116,28 +116,6 @@ pub async fn set_email_settings(
 pub struct UnsubscribeParams {
     /// From the email's link.
     pub token: String,
-}
-
-/// A page of our own: nothing loads from elsewhere, no script runs, and the
-/// form posts back here.
-fn page(title: &str, body: String) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Intentional Social</title></head>\
-         <body><main><h1>{title}</h1>{body}</main></body></html>"
-    );
-    (
-        [
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        Html(html),
-    )
-        .into_response()
 }
 
 /// The confirmation page an unsubscribe link opens: one button. Opening a

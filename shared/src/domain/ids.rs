@@ -115,6 +115,10 @@ id_type!(
     /// A report to the operators.
     ReportId
 );
+id_type!(
+    /// An invitation by email.
+    InvitationId
+);
 
 /// Ids as the text a response or a stored string set holds.
 pub fn strings<T: AsRef<str>>(ids: &[T]) -> Vec<String> {

@@ -7,11 +7,14 @@ pub mod account;
 pub mod conversation;
 pub mod export;
 pub mod ids;
+pub mod invitation;
 pub mod moderation;
 pub mod one_time_code;
 pub mod profile;
 pub mod session;
 pub mod social;
+
+mod signed;
 
 use std::fmt;
 

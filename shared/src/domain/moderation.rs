@@ -173,7 +173,8 @@ pub fn report_note(raw: Option<&str>) -> Result<Option<String>, ValidationError>
 /// An operator's reason for an action: 1–500 characters, the text rules of
 /// posts.
 pub fn moderation_reason(raw: &str) -> Result<String, ValidationError> {
-    written_text(raw, MODERATION_REASON_MAX_LEN, "a reason").map_err(|error| renamed(error, "reason"))
+    written_text(raw, MODERATION_REASON_MAX_LEN, "a reason")
+        .map_err(|error| renamed(error, "reason"))
 }
 
 /// An operator's optional note on a dismissal.
@@ -264,7 +265,11 @@ mod tests {
         let long = "a".repeat(REPORT_NOTE_MAX_LEN + 1);
         let error = report_note(Some(&long)).unwrap_err();
         assert_eq!((error.field, error.code), ("note", "invalid_note"));
-        assert!(error.message.starts_with("Field `note`"), "{}", error.message);
+        assert!(
+            error.message.starts_with("Field `note`"),
+            "{}",
+            error.message
+        );
         assert!(report_note(Some("a\u{202E}b")).is_err());
     }
 

@@ -16,6 +16,7 @@ use crate::domain::one_time_code::CodePurpose;
 use crate::email::Email as Message;
 use crate::rate_limit::{self, Rule};
 use crate::service::codes::{self, Answer, CodeRefused};
+use crate::service::invitations;
 use crate::store::UserRecord;
 use crate::{ApiError, App};
 
@@ -95,6 +96,8 @@ pub struct NewAccount<'a> {
     pub password: &'a str,
     /// The code from the email.
     pub code: &'a str,
+    /// The token of the invitation link they came through, if any.
+    pub invitation: Option<&'a str>,
 }
 
 /// Creates the account and consumes the code in one transaction, counted
@@ -131,6 +134,12 @@ pub async fn register(
         Answer::Detailed,
     )
     .await?;
+    // An invitation that cannot sign this address up is refused before
+    // anything is written (the code stays usable, to sign up without it).
+    let invitation = match account.invitation {
+        Some(token) => Some(invitations::usable_link(app, token, &email).await?),
+        None => None,
+    };
     // A deleted account's username is held for a while (see
     // `deletion::USERNAME_HOLD_DAYS`): nobody can take it to pass as them.
     // The hold is checked inside the registration's transaction.
@@ -151,6 +160,9 @@ pub async fn register(
         .create_user_unless_held(&user, &password_hash, code.to_consume(), count, Some(&hold))
         .await?;
     tracing::info!(user_id = %user.id, "account created");
+    if let Some(link) = invitation {
+        invitations::join(app, &link, &user).await;
+    }
     Ok(user)
 }
 

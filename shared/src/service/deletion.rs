@@ -269,6 +269,10 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
     store
         .forget_blocks(me, &remains.blocked, &remains.blocked_by)
         .await?;
+    // Their invitations' links stop working, the invited addresses' notes
+    // of them go (an address's opt-out is the address's own), and so do the
+    // open reports they filed.
+    store.forget_keys(remains.elsewhere.clone()).await?;
 
     // What is keyed by the person: their partitions, rate windows, codes.
     let user = me.as_str();
@@ -288,6 +292,8 @@ pub async fn clean_up(app: &App, job: &DeletionJob, now: Timestamp) -> Result<bo
         keys::rate("code-email", email),
         keys::rate("reset-email", email),
         keys::rate("export", user),
+        keys::rate("reports", user),
+        keys::rate("invitations", user),
     ];
     for purpose in [
         CodePurpose::Register,

@@ -30,6 +30,7 @@ pub mod deletion;
 pub mod export;
 pub mod fanout;
 pub mod graph;
+pub mod invitations;
 pub mod moderation;
 pub mod notifications;
 pub mod people;

@@ -277,7 +277,16 @@ pub async fn remove_post(
         .ok_or_else(ApiError::post_not_found)?;
     super::posts::clear_after(app, &removed).await;
     let target = ReportTarget::Post(id.clone());
-    act(app, me, "remove_post", target, &post.author_id, &reason, Resolution::Removed).await?;
+    act(
+        app,
+        me,
+        "remove_post",
+        target,
+        &post.author_id,
+        &reason,
+        Resolution::Removed,
+    )
+    .await?;
     tell_author(app, &post.author_id, "post", post.created_at, &reason).await;
     Ok(())
 }
@@ -302,9 +311,24 @@ pub async fn remove_comment(
     let comment = comment?.ok_or_else(ApiError::comment_not_found)?;
     take_down_comment(app, &comment.author_id, &post, comment_id).await?;
     let target = ReportTarget::Comment(post_id.clone(), comment_id.clone());
-    act(app, me, "remove_comment", target, &comment.author_id, &reason, Resolution::Removed)
-        .await?;
-    tell_author(app, &comment.author_id, "comment", comment.created_at, &reason).await;
+    act(
+        app,
+        me,
+        "remove_comment",
+        target,
+        &comment.author_id,
+        &reason,
+        Resolution::Removed,
+    )
+    .await?;
+    tell_author(
+        app,
+        &comment.author_id,
+        "comment",
+        comment.created_at,
+        &reason,
+    )
+    .await;
     Ok(())
 }
 
@@ -325,7 +349,16 @@ pub async fn suspend(app: &App, me: &UserId, id: &UserId, reason: &str) -> Resul
         return Err(ApiError::user_not_found());
     }
     let target = ReportTarget::User(id.clone());
-    act(app, me, "suspend_user", target, id, &reason, Resolution::Suspended).await
+    act(
+        app,
+        me,
+        "suspend_user",
+        target,
+        id,
+        &reason,
+        Resolution::Suspended,
+    )
+    .await
 }
 
 /// Lifts a suspension (1 UpdateItem, 1 PutItem of the audit record).
@@ -411,11 +444,18 @@ async fn tell_author(app: &App, author: &UserId, what: &str, written: Timestamp,
             return;
         }
     };
-    let written = written.to_rfc3339().get(..10).unwrap_or_default().to_owned();
+    let written = written
+        .to_rfc3339()
+        .get(..10)
+        .unwrap_or_default()
+        .to_owned();
     let written = format!("on {written}");
     if let Err(error) = app
         .mailer
-        .send(address.as_str(), Message::content_removed(what, &written, reason))
+        .send(
+            address.as_str(),
+            Message::content_removed(what, &written, reason),
+        )
         .await
     {
         tracing::warn!(%error, user_id = %author, "removal notice not sent");

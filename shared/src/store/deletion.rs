@@ -52,6 +52,10 @@ pub struct Remains {
     pub blocked: Vec<UserId>,
     /// The people who blocked them (whose partitions hold the blocks).
     pub blocked_by: Vec<UserId>,
+    /// Keys outside their partition that its items lead to: their
+    /// invitations' links (by the token's hash) and the invited addresses'
+    /// notes of them, and the open reports they filed (by their claims).
+    pub elsewhere: Vec<Item>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +90,12 @@ fn job_from_item(item: &Item) -> Result<DeletionJob, StoreError> {
 }
 
 impl Store {
+    /// Deletes items by key (BatchWriteItem per 25): what the clean-up
+    /// found outside the person's partition.
+    pub async fn forget_keys(&self, keys_to_delete: Vec<Item>) -> Result<(), StoreError> {
+        self.batch_delete(keys_to_delete).await
+    }
+
     /// The moment of deletion, in 1 TransactWriteItems: the profile (so
     /// every read path drops the person at once, see `people`), the password
     /// item, both claims (so nobody signs in as them and the address is free
@@ -218,6 +228,21 @@ impl Store {
                 remains.blocked.push(other(keys::BLOCK_PREFIX));
             } else if sort_key.starts_with(keys::BLOCKED_BY_PREFIX) {
                 remains.blocked_by.push(other(keys::BLOCKED_BY_PREFIX));
+            } else if sort_key.starts_with(keys::INVITATION_PREFIX) {
+                let email = crate::domain::account::Email::from_stored(attr_s(&item, "email")?);
+                remains
+                    .elsewhere
+                    .push(key(keys::invited(&email), keys::invited_by(user)));
+                if let Ok(hash) = attr_s(&item, "token_hash") {
+                    remains
+                        .elsewhere
+                        .push(key(keys::invite(&hash), keys::INVITE));
+                }
+            } else if let Some(target) = sort_key.strip_prefix(keys::REPORTED_PREFIX) {
+                let report = crate::domain::ids::ReportId::from_stored(attr_s(&item, "report_id")?);
+                remains
+                    .elsewhere
+                    .push(key(format!("REPORTS#{target}"), keys::report(&report)));
             } else if let Some(other) = noticed_in(&sort_key) {
                 remains.noticed.push(other);
             }

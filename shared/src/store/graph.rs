@@ -170,6 +170,21 @@ pub(super) fn request_from_item(item: &Item) -> Result<PendingRequest, StoreErro
     })
 }
 
+/// The connection edge `owner` → `other`, made `now` (one of a pair).
+pub(crate) fn edge_item(
+    owner: &super::UserRecord,
+    other: &super::UserRecord,
+    now: Timestamp,
+) -> Item {
+    Item::from([
+        pk(keys::user(&owner.id)),
+        sk(keys::connection(&other.id)),
+        ("other_id".into(), s(&other.id)),
+        ("other_username".into(), s(&other.username)),
+        ("connected_at".into(), n(now.0)),
+    ])
+}
+
 impl Store {
     /// Sends a request from `from` to `to` (1 TransactWriteItems, and 1
     /// GetItem of the counts when a limit refused it): counts the pending
@@ -298,15 +313,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), AcceptError> {
         use GraphCondition::*;
-        let edge = |owner: &super::UserRecord, other: &super::UserRecord| {
-            Item::from([
-                pk(keys::user(&owner.id)),
-                sk(keys::connection(&other.id)),
-                ("other_id".into(), s(&other.id)),
-                ("other_username".into(), s(&other.username)),
-                ("connected_at".into(), n(now.0)),
-            ])
-        };
+        let edge = |owner, other| edge_item(owner, other, now);
         // The cap is checked on the connections only: the requester's
         // pending count goes down with the request it counted.
         let under_cap = format!(

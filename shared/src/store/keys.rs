@@ -17,7 +17,7 @@
 
 use crate::domain::account::{Email, Username};
 use crate::domain::conversation::NotificationKey;
-use crate::domain::ids::{CommentId, FamilyId, PostId, ReportId, TagId, UserId};
+use crate::domain::ids::{CommentId, FamilyId, InvitationId, PostId, ReportId, TagId, UserId};
 use crate::domain::moderation::ReportTarget;
 use crate::domain::one_time_code::CodePurpose;
 
@@ -249,17 +249,62 @@ pub fn report(report_id: &ReportId) -> String {
 
 /// `REPORTS#open` or `REPORTS#closed`: the GSI1 partition of the desk's queue.
 pub fn report_queue(open: bool) -> &'static str {
-    if open { "REPORTS#open" } else { "REPORTS#closed" }
+    if open {
+        "REPORTS#open"
+    } else {
+        "REPORTS#closed"
+    }
 }
+
+/// Prefix of a reporter's claims on the targets of their open reports.
+pub const REPORTED_PREFIX: &str = "REPORTED#";
 
 /// `REPORTED#<kind>#<target id>`, in the reporter's partition: what makes
 /// one open report per reporter per target.
 pub fn reported(target: &ReportTarget) -> String {
-    format!("REPORTED#{}#{}", target.kind(), target.id())
+    format!("{REPORTED_PREFIX}{}#{}", target.kind(), target.id())
 }
 
 /// The audit partition: every operator action, in the order taken.
 pub const AUDIT: &str = "AUDIT";
+
+// ---- invitations ---------------------------------------------------------
+//
+// | item | PK | SK |
+// |---|---|---|
+// | invitation (the inviter's list) | `USER#<inviter>` | `INVITATION#<invitation_id>` |
+// | invitation link (by its token's hash) | `INVITE#<token hash>` | `INVITE` |
+// | an inviter's live invitation of an address | `INVITED#<email>` | `FROM#<inviter>` |
+// | an address that wants no invitations | `INVITED#<email>` | `OPTOUT` |
+
+/// Prefix of a person's invitations, in their partition.
+pub const INVITATION_PREFIX: &str = "INVITATION#";
+
+/// `INVITATION#<id>`.
+pub fn invitation(id: &InvitationId) -> String {
+    format!("{INVITATION_PREFIX}{id}")
+}
+
+/// `INVITE#<token hash>`: what a link's token finds.
+pub fn invite(token_hash: &str) -> String {
+    format!("INVITE#{token_hash}")
+}
+
+/// Sort key of an invitation link.
+pub const INVITE: &str = "INVITE";
+
+/// `INVITED#<email>`: what is known of an address that was invited.
+pub fn invited(email: &Email) -> String {
+    format!("INVITED#{}", email.as_str())
+}
+
+/// `FROM#<inviter>`: an inviter's live invitation of the address.
+pub fn invited_by(inviter: &UserId) -> String {
+    format!("FROM#{inviter}")
+}
+
+/// Sort key of an address's opt-out.
+pub const OPT_OUT: &str = "OPTOUT";
 
 /// `NOTIFS#<recipient>`: the GSI1 partition listing notifications newest first.
 pub fn notifications(recipient: &UserId) -> String {

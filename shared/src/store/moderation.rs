@@ -111,10 +111,7 @@ fn report_item(report: &ReportRecord) -> Item {
     let mut item = Item::from([
         pk(keys::reports_on(target)),
         sk(keys::report(&report.id)),
-        (
-            keys::GSI1PK.into(),
-            s(keys::report_queue(report.open)),
-        ),
+        (keys::GSI1PK.into(), s(keys::report_queue(report.open))),
         (keys::GSI1SK.into(), s(&report.id)),
         ("id".into(), s(&report.id)),
         ("target_kind".into(), s(target.kind())),
@@ -209,9 +206,9 @@ impl Store {
             {
                 Ok(Filed::AlreadyReported)
             }
-            Err(TransactError::ConditionsFailed(_)) => Err(StoreError::Corrupt(
-                "a new report's id was taken".into(),
-            )),
+            Err(TransactError::ConditionsFailed(_)) => {
+                Err(StoreError::Corrupt("a new report's id was taken".into()))
+            }
             Err(TransactError::Store(error)) => Err(error),
         }
     }
@@ -348,10 +345,8 @@ impl Store {
         for (index, chunk) in chunks.into_iter().enumerate() {
             let mut transaction = Transaction::new();
             if index == 0 {
-                transaction = transaction.item(
-                    ReportCondition::NewAudit,
-                    self.put_new(audit_item(entry))?,
-                );
+                transaction =
+                    transaction.item(ReportCondition::NewAudit, self.put_new(audit_item(entry))?);
             }
             for report in chunk {
                 transaction = transaction

@@ -202,6 +202,23 @@ async fn a_deleted_account_is_gone_for_everyone_at_once_and_nothing_of_it_is_lef
             .await;
         assert_eq!(reply.status, StatusCode::OK);
     }
+    // An invitation (its link and the address's note of it, outside her
+    // partition), an invitation to a member (a request), and an open
+    // report she filed (in its target's partition).
+    let reply = ann
+        .post(
+            "/api/invitations",
+            json!({ "email": format!("friend-{}@example.com", unique()) }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{:?}", reply.body);
+    let reply = ann
+        .post(
+            "/api/reports",
+            json!({ "target": { "type": "post", "id": bobs }, "reason": "other", "note": "Ann's note." }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
     // A wrong sign-in (the lock window keyed by her) and a deletion code
     // (a code and its rate windows, keyed by her address).
     let reply = stack

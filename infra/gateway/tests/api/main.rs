@@ -18,6 +18,7 @@ mod faults;
 mod feed;
 mod fuzz_findings;
 mod guessing;
+mod invitations;
 mod limits;
 mod logs;
 mod mail;
