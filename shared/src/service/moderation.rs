@@ -275,20 +275,23 @@ pub async fn remove_post(
         .delete_post(&post.author_id, id)
         .await?
         .ok_or_else(ApiError::post_not_found)?;
-    super::posts::clear_after(app, &removed).await;
+    // Once it is gone: what went with it, the audit with the reports
+    // closed, and the author's email, all at once.
     let target = ReportTarget::Post(id.clone());
-    act(
-        app,
-        me,
-        "remove_post",
-        target,
-        &post.author_id,
-        &reason,
-        Resolution::Removed,
-    )
-    .await?;
-    tell_author(app, &post.author_id, "post", post.created_at, &reason).await;
-    Ok(())
+    let (_, acted, _) = tokio::join!(
+        super::posts::clear_after(app, &removed),
+        act(
+            app,
+            me,
+            "remove_post",
+            target,
+            &post.author_id,
+            &reason,
+            Resolution::Removed
+        ),
+        tell_author(app, &post.author_id, "post", post.created_at, &reason),
+    );
+    acted
 }
 
 /// Removes a comment (2 GetItems at once, 1 TransactWriteItems, its
@@ -311,25 +314,25 @@ pub async fn remove_comment(
     let comment = comment?.ok_or_else(ApiError::comment_not_found)?;
     take_down_comment(app, &comment.author_id, &post, comment_id).await?;
     let target = ReportTarget::Comment(post_id.clone(), comment_id.clone());
-    act(
-        app,
-        me,
-        "remove_comment",
-        target,
-        &comment.author_id,
-        &reason,
-        Resolution::Removed,
-    )
-    .await?;
-    tell_author(
-        app,
-        &comment.author_id,
-        "comment",
-        comment.created_at,
-        &reason,
-    )
-    .await;
-    Ok(())
+    let (acted, _) = tokio::join!(
+        act(
+            app,
+            me,
+            "remove_comment",
+            target,
+            &comment.author_id,
+            &reason,
+            Resolution::Removed
+        ),
+        tell_author(
+            app,
+            &comment.author_id,
+            "comment",
+            comment.created_at,
+            &reason
+        ),
+    );
+    acted
 }
 
 /// Suspends an account (1 UpdateItem of its profile), closing the reports

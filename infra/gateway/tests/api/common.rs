@@ -268,6 +268,27 @@ impl Reply {
         self.assert_cost(requests + CLIENT_COUNT, depth + CLIENT_COUNT);
     }
 
+    /// [`Reply::assert_write_cost`] for a write whose branches run side by
+    /// side and end at different times: its requests exactly, its depth at
+    /// most `depth` (a request of one branch that starts after another
+    /// branch's ended is measured as coming after it).
+    #[track_caller]
+    pub fn assert_write_cost_within(&self, requests: u32, depth: u32) {
+        assert_eq!(
+            self.dynamodb_requests(),
+            requests + CLIENT_COUNT,
+            "DynamoDB requests of a call answering {}",
+            self.status
+        );
+        assert!(
+            self.dynamodb_depth() <= depth + CLIENT_COUNT,
+            "round-trip depth {} > {} of a call answering {}",
+            self.dynamodb_depth(),
+            depth + CLIENT_COUNT,
+            self.status
+        );
+    }
+
     /// The DynamoDB requests the call made (from `X-DynamoDB-Requests`).
     pub fn dynamodb_requests(&self) -> u32 {
         self.number_header("x-dynamodb-requests")

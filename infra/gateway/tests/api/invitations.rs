@@ -73,6 +73,7 @@ fn connection_ids(reply: &Reply) -> Vec<String> {
 async fn statuses(person: &Person) -> Vec<(String, String)> {
     let reply = person.get("/api/invitations").await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    reply.assert_read_cost(1, 1);
     reply.body["invitations"]
         .as_array()
         .unwrap()
@@ -171,6 +172,10 @@ async fn an_invited_friend_joins_through_the_link_and_is_connected_at_once() {
 
     let joined = join(&mut friend, Some(&token)).await;
     assert_eq!(joined.status, StatusCode::CREATED, "{:?}", joined.body);
+    // A registration's 6, then the link, the inviter, the transaction that
+    // uses the link and connects them, and Ann's earlier posts into the
+    // new feed (a Query, a BatchWriteItem).
+    joined.assert_write_cost(11, 10);
     // Connected both ways, with Ann's earlier posts in the new feed.
     assert_eq!(
         connection_ids(&friend.get("/api/connections").await),

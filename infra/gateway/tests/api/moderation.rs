@@ -393,6 +393,10 @@ async fn an_operator_removes_a_post_or_a_comment_and_its_author_is_told_why() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    // The post, its deletion, then at once: its entries, comments,
+    // reactions and notifications (2 deep each); the reports on it closed
+    // with the audit record (2 deep); the author's address for the email.
+    reply.assert_write_cost_within(12, 5);
     // Gone for everyone, with what was under it.
     for person in [&ann, &bob, &cat] {
         assert_eq!(
@@ -450,6 +454,9 @@ async fn an_operator_removes_a_post_or_a_comment_and_its_author_is_told_why() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    // The post and the comment at once, its deletion, its notifications,
+    // then the reports closed with the audit beside the author's address.
+    reply.assert_write_cost_within(7, 5);
     let thread = ann.get(&format!("/api/posts/{kept}/comments")).await;
     assert!(!thread.body.to_string().contains("A cruel comment."));
     assert!(open_reports(&olive).await.is_empty());
@@ -583,6 +590,8 @@ async fn a_suspended_person_cannot_sign_in_and_is_hidden_everywhere_until_it_is_
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    // The profile's flag, then the reports on him closed with the audit.
+    reply.assert_write_cost(3, 3);
     // Operators cannot be suspended from the desk, nor nobody.
     let reply = olive
         .post(
@@ -650,6 +659,8 @@ async fn a_suspended_person_cannot_sign_in_and_is_hidden_everywhere_until_it_is_
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    // The profile, then the audit record.
+    reply.assert_write_cost(2, 2);
     let reply = bob
         .post(
             "/api/auth/login",
