@@ -15,12 +15,15 @@ use super::{Tag, User};
 use crate::domain::conversation::{EmailSettings, ReactionKind};
 use crate::domain::ids::TagId;
 use crate::domain::social::Audience;
-use crate::store::{BlockRecord, CommentRecord, Edge, PendingRequest, PostRecord, ReactionRecord};
+use crate::store::{
+    BlockRecord, CommentRecord, Edge, InvitationRecord, PendingRequest, PostRecord, ReactionRecord,
+};
 
 /// One part of the export. The whole export is the parts merged: arrays
 /// concatenated key by key, objects taken from the part that has them. The
 /// first part has the profile, settings, tags, connections, requests and
 /// blocks;
+/// invitations;
 /// every part continues the posts, comments and reactions (a list left out
 /// is complete).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -49,6 +52,9 @@ pub struct ExportPart {
     /// The people the person blocked (first part).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocks: Option<Vec<ExportBlock>>,
+    /// The invitations the person sent by email, newest first (first part).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitations: Option<Vec<ExportInvitation>>,
     /// The next of their posts, newest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posts: Option<Vec<ExportPost>>,
@@ -171,6 +177,30 @@ impl From<BlockRecord> for ExportBlock {
                 username: block.other_username.into_string(),
             },
             created_at: block.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// An invitation the person sent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExportInvitation {
+    /// The address.
+    pub email: String,
+    /// `pending`, `joined`, `cancelled` or `expired`.
+    pub status: &'static str,
+    /// Sent (RFC 3339).
+    pub created_at: String,
+    /// Its link worked until then.
+    pub expires_at: String,
+}
+
+impl From<InvitationRecord> for ExportInvitation {
+    fn from(invitation: InvitationRecord) -> Self {
+        Self {
+            email: invitation.email.into_string(),
+            status: invitation.status.as_str(),
+            created_at: invitation.created_at.to_rfc3339(),
+            expires_at: invitation.valid_until.to_rfc3339(),
         }
     }
 }

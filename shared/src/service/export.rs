@@ -8,10 +8,10 @@
 //! whatever the text holds. The position travels in the signed cursor:
 //! the server keeps no export state.
 //!
-//! Requests: the first part 1 UpdateItem (the count), then at most 8 at
+//! Requests: the first part 1 UpdateItem (the count), then at most 10 at
 //! once (GetItem profile; Queries of connections, requests each way,
-//! blocks, tags, and one page each of posts, comments and reactions): 10,
-//! 2 deep.
+//! blocks, invitations, tags, and one page each of posts, comments and
+//! reactions): 11, 2 deep.
 //! A later part at most 1 + 5 (profile, tags while posts remain, and the
 //! unfinished lists), 2 deep.
 
@@ -22,8 +22,8 @@ use serde::Serialize;
 
 use super::accounts::rule;
 use crate::api::export::{
-    ExportBlock, ExportComment, ExportConnection, ExportPart, ExportPost, ExportReaction,
-    ExportRequest, ExportRequests, ExportSettings,
+    ExportBlock, ExportComment, ExportConnection, ExportInvitation, ExportPart, ExportPost,
+    ExportReaction, ExportRequest, ExportRequests, ExportSettings,
 };
 use crate::api::{Tag, User};
 use crate::domain::Timestamp;
@@ -62,13 +62,14 @@ pub async fn export_part(
         if !first {
             return Ok(None);
         }
-        let (connections, incoming, outgoing, blocks) = tokio::try_join!(
+        let (connections, incoming, outgoing, blocks, invitations) = tokio::try_join!(
             store.connections(me),
             store.requests(me, true),
             store.requests(me, false),
             store.blocks(me),
+            store.invitations(me, Timestamp::now()),
         )?;
-        Ok::<_, StoreError>(Some((connections, incoming, outgoing, blocks)))
+        Ok::<_, StoreError>(Some((connections, incoming, outgoing, blocks, invitations)))
     };
     let tags = async {
         if first || !position.posts.is_done() {
@@ -151,13 +152,20 @@ pub async fn export_part(
         connections: None,
         requests: None,
         blocks: None,
+        invitations: None,
         posts,
         comments,
         reactions,
         next_cursor: (!next.is_done()).then(|| cursors.encode(me.as_str(), LIST, &next.encode())),
     };
-    if let Some((connections, incoming, outgoing, blocks)) = short_lists {
+    if let Some((connections, incoming, outgoing, blocks, invitations)) = short_lists {
         part.blocks = Some(blocks.into_iter().map(ExportBlock::from).collect());
+        part.invitations = Some(
+            invitations
+                .into_iter()
+                .map(ExportInvitation::from)
+                .collect(),
+        );
         part.settings = Some(ExportSettings {
             email: profile.email_settings,
         });

@@ -117,6 +117,12 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_anyone_else() 
     let fay = signed_up(&stack).await;
     let reply = ann.post("/api/blocks", json!({ "user_id": fay.id })).await;
     assert_eq!(reply.status, StatusCode::CREATED);
+    // A friend Ann invited by email.
+    let friend = format!("friend-{}@example.com", unique());
+    let reply = ann
+        .post("/api/invitations", json!({ "email": friend }))
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{:?}", reply.body);
     let everyone = write(&ann, "For all of you.", "connections", &[]).await;
     let for_family = write(&ann, "Family only.", "tags", &[&family, &gone]).await;
     write(&ann, "Just me.", "private", &[]).await;
@@ -156,9 +162,9 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_anyone_else() 
     let parts = export_parts(&ann).await;
     assert_eq!(parts.len(), 1, "a small account's export is one part");
     // 1 UpdateItem (the export count), then the profile, connections,
-    // requests each way, blocks, tags, and a page each of posts, comments
-    // and reactions, at once.
-    parts[0].assert_read_cost(10, 2);
+    // requests each way, blocks, invitations, tags, and a page each of
+    // posts, comments and reactions, at once.
+    parts[0].assert_read_cost(11, 2);
     assert_eq!(
         parts[0].headers["cache-control"], "no-store",
         "{:?}",
@@ -220,6 +226,9 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_anyone_else() 
         fay.username.as_str()
     );
     assert_eq!(export["blocks"].as_array().unwrap().len(), 1);
+    assert_eq!(export["invitations"][0]["email"], friend.as_str());
+    assert_eq!(export["invitations"][0]["status"], "pending");
+    assert_eq!(export["invitations"].as_array().unwrap().len(), 1);
     let posts = &export["posts"];
     let mut post_texts = texts(posts);
     post_texts.sort();
@@ -400,10 +409,10 @@ async fn an_export_of_10_000_posts_comes_in_a_few_parts_each_bounded() {
     let parts = export_parts(&ann).await;
     let mut posts = Vec::new();
     for (i, part) in parts.iter().enumerate() {
-        // The first part reads the short lists too (10 requests); a later
+        // The first part reads the short lists too (11 requests); a later
         // one the profile, the tags and a page of each unfinished list.
         if i == 0 {
-            part.assert_read_cost(10, 2);
+            part.assert_read_cost(11, 2);
         } else {
             assert!(part.dynamodb_requests() <= 1 + 5 + CLIENT_COUNT, "part {i}");
             assert_eq!(part.dynamodb_depth(), 2, "part {i}");
