@@ -205,7 +205,7 @@ pub async fn delete_comment(
 }
 
 /// Deletes a comment under `post` on condition that `by` wrote it or the
-/// post (an operator passes its author), then its notifications.
+/// post, then its notifications.
 pub(crate) async fn take_down_comment(
     app: &App,
     by: &UserId,
@@ -217,8 +217,13 @@ pub(crate) async fn take_down_comment(
         Err(ConversationError::PostGone) => return Err(ApiError::post_not_found()),
         Err(error) => return Err(error.into()),
     }
-    // Its notifications go with it (1 BatchWriteItem per 25): the author's,
-    // and the thread's.
+    forget_comment(app, post, comment_id).await;
+    Ok(())
+}
+
+/// A deleted comment's notifications (1 BatchWriteItem per 25): the post
+/// author's, and the thread's.
+pub(crate) async fn forget_comment(app: &App, post: &PostRecord, comment_id: &CommentId) {
     let mut told = vec![(
         post.author_id.clone(),
         NotificationKey::Comment(comment_id.clone()),
@@ -230,7 +235,6 @@ pub(crate) async fn take_down_comment(
         )
     }));
     best_effort("forget notifications", app.store.forget(&told)).await;
-    Ok(())
 }
 
 /// A comment and its post, if the caller may see both now (2 GetItems at

@@ -6,7 +6,7 @@
 //! and in the security log. To anyone but an operator the desk does not
 //! exist: its routes answer `404`, like an address with nothing there.
 
-use super::conversation::{take_down_comment, visible, visible_comment};
+use super::conversation::{visible, visible_comment};
 use super::people;
 use crate::alerts::Alert;
 use crate::domain::Timestamp;
@@ -19,7 +19,7 @@ use crate::domain::social::Pager;
 use crate::email::Email as Message;
 use crate::rate_limit;
 use crate::service::accounts::rule;
-use crate::store::{AuditEntry, DeskView, Filed, ReportRecord};
+use crate::store::{Acted, Action, AuditEntry, DeskView, Filed, ReportRecord};
 use crate::{ApiError, App};
 
 /// A report as the caller's request names it.
@@ -229,16 +229,17 @@ pub async fn dismiss(
         reason: note.clone(),
         at: Timestamp::now(),
     };
-    if !app
+    let acted = app
         .store
-        .record_action(
+        .act(
+            Action::AuditOnly,
             &entry,
             std::slice::from_ref(&report),
             Resolution::Dismissed,
             note.as_deref(),
         )
-        .await?
-    {
+        .await?;
+    if acted != Acted::Done {
         // Another operator closed it a moment ago.
         return Err(report_not_found());
     }
@@ -254,9 +255,11 @@ pub fn report_not_found() -> ApiError {
     )
 }
 
-/// Removes a post (1 GetItem, 1 DeleteItem, its cleanup as when its author
-/// deletes it), closes the reports on it with the audit record (1 Query, 1
-/// TransactWriteItems per 45 reports), and emails its author the reason.
+/// Removes a post: 1 GetItem beside the open reports on it and on its
+/// comments (1 Query of the queue), then 1 TransactWriteItems that deletes
+/// it, writes the audit record and closes those reports; then at once what
+/// went with it (as when its author deletes it) and the author's email
+/// with the reason.
 pub async fn remove_post(
     app: &App,
     me: &UserId,
@@ -265,38 +268,29 @@ pub async fn remove_post(
 ) -> Result<(), ApiError> {
     desk_check(app, me)?;
     let reason = moderation_reason(reason)?;
-    let post = app
-        .store
-        .post(id)
-        .await?
-        .ok_or_else(ApiError::post_not_found)?;
-    let removed = app
-        .store
-        .delete_post(&post.author_id, id)
-        .await?
-        .ok_or_else(ApiError::post_not_found)?;
-    // Once it is gone: what went with it, the audit with the reports
-    // closed, and the author's email, all at once.
+    let reports = || {
+        app.store
+            .open_reports_where(&["target_id", "post_id"], id.as_str())
+    };
+    let (post, first) = tokio::join!(app.store.post(id), reports());
+    let post = post?.ok_or_else(ApiError::post_not_found)?;
     let target = ReportTarget::Post(id.clone());
-    let (_, acted, _) = tokio::join!(
-        super::posts::clear_after(app, &removed),
-        act(
-            app,
-            me,
-            "remove_post",
-            target,
-            &post.author_id,
-            &reason,
-            Resolution::Removed
-        ),
+    let entry = entry(me, "remove_post", target, &post.author_id, &reason);
+    let action = Action::RemovePost(id);
+    act(app, action, &entry, first?, reports, Resolution::Removed)
+        .await?
+        .ok_or_else(ApiError::post_not_found)?;
+    tokio::join!(
+        super::posts::clear_after(app, &post),
         tell_author(app, &post.author_id, "post", post.created_at, &reason),
     );
-    acted
+    Ok(())
 }
 
-/// Removes a comment (2 GetItems at once, 1 TransactWriteItems, its
-/// notifications), closes the reports on it with the audit record, and
-/// emails its author the reason.
+/// Removes a comment: 2 GetItems beside the open reports on it (1 Query),
+/// then 1 TransactWriteItems that deletes it, counts it off its post,
+/// writes the audit record and closes those reports; then at once its
+/// notifications and the author's email with the reason.
 pub async fn remove_comment(
     app: &App,
     me: &UserId,
@@ -306,39 +300,40 @@ pub async fn remove_comment(
 ) -> Result<(), ApiError> {
     desk_check(app, me)?;
     let reason = moderation_reason(reason)?;
-    let (post, comment) = tokio::join!(
+    let target = ReportTarget::Comment(post_id.clone(), comment_id.clone());
+    let reports = || app.store.open_reports_on(&target);
+    let (post, comment, first) = tokio::join!(
         app.store.post(post_id),
-        app.store.comment(post_id, comment_id)
+        app.store.comment(post_id, comment_id),
+        reports(),
     );
     let post = post?.ok_or_else(ApiError::comment_not_found)?;
     let comment = comment?.ok_or_else(ApiError::comment_not_found)?;
-    take_down_comment(app, &comment.author_id, &post, comment_id).await?;
-    let target = ReportTarget::Comment(post_id.clone(), comment_id.clone());
-    let (acted, _) = tokio::join!(
-        act(
-            app,
-            me,
-            "remove_comment",
-            target,
-            &comment.author_id,
-            &reason,
-            Resolution::Removed
-        ),
-        tell_author(
-            app,
-            &comment.author_id,
-            "comment",
-            comment.created_at,
-            &reason
-        ),
+    let entry = entry(
+        me,
+        "remove_comment",
+        target.clone(),
+        &comment.author_id,
+        &reason,
     );
-    acted
+    let action = Action::RemoveComment(post_id, comment_id);
+    act(app, action, &entry, first?, reports, Resolution::Removed)
+        .await?
+        .ok_or_else(ApiError::comment_not_found)?;
+    let written = comment.created_at;
+    tokio::join!(
+        super::conversation::forget_comment(app, &post, comment_id),
+        tell_author(app, &comment.author_id, "comment", written, &reason),
+    );
+    Ok(())
 }
 
-/// Suspends an account (1 UpdateItem of its profile), closing the reports
-/// on the person with the audit record. From the next read on, nobody
-/// finds them or sees what they made, and they cannot sign in or refresh;
-/// an access token they hold runs out within its 15 minutes.
+/// Suspends an account: the open reports about the person (on them, their
+/// posts and their comments: 1 Query of the queue), then 1
+/// TransactWriteItems that flags the profile, writes the audit record and
+/// closes those reports. From the next read on, nobody finds them or sees
+/// what they made, and they cannot sign in or refresh; an access token
+/// they hold runs out within its lifetime (15 minutes by default).
 pub async fn suspend(app: &App, me: &UserId, id: &UserId, reason: &str) -> Result<(), ApiError> {
     desk_check(app, me)?;
     let reason = moderation_reason(reason)?;
@@ -348,75 +343,99 @@ pub async fn suspend(app: &App, me: &UserId, id: &UserId, reason: &str) -> Resul
             "An operator cannot be suspended from the desk: take them out of OperatorUserIds first.",
         ));
     }
-    if !app.store.set_suspended(id, true).await? {
-        return Err(ApiError::user_not_found());
-    }
-    let target = ReportTarget::User(id.clone());
-    act(
-        app,
+    let entry = entry(
         me,
         "suspend_user",
-        target,
+        ReportTarget::User(id.clone()),
         id,
         &reason,
+    );
+    let reports = || app.store.open_reports_where(&["subject_id"], id.as_str());
+    let first = reports().await?;
+    act(
+        app,
+        Action::Suspend(id, true),
+        &entry,
+        first,
+        reports,
         Resolution::Suspended,
     )
-    .await
+    .await?
+    .ok_or_else(ApiError::user_not_found)
 }
 
-/// Lifts a suspension (1 UpdateItem, 1 PutItem of the audit record).
+/// Lifts a suspension (1 TransactWriteItems: the profile and the audit
+/// record).
 pub async fn unsuspend(app: &App, me: &UserId, id: &UserId) -> Result<(), ApiError> {
     desk_check(app, me)?;
-    if !app.store.set_suspended(id, false).await? {
-        return Err(ApiError::user_not_found());
-    }
     let entry = AuditEntry {
-        operator_id: me.clone(),
-        action: "unsuspend_user",
-        target: ReportTarget::User(id.clone()),
-        subject_id: Some(id.clone()),
         reason: None,
-        at: Timestamp::now(),
+        ..entry(me, "unsuspend_user", ReportTarget::User(id.clone()), id, "")
     };
-    app.store
-        .record_action(&entry, &[], Resolution::Dismissed, None)
-        .await?;
-    audited(&entry, 0);
-    Ok(())
+    let none = || async { Ok(Vec::new()) };
+    act(
+        app,
+        Action::Suspend(id, false),
+        &entry,
+        Vec::new(),
+        none,
+        Resolution::Dismissed,
+    )
+    .await?
+    .ok_or_else(ApiError::user_not_found)
 }
 
-/// The audit record of an action taken on `target`, with the open reports
-/// on it closed as `resolution` (1 Query, then 1 TransactWriteItems per 45
-/// reports). A report closed meanwhile by another operator fails the
-/// transaction: the reports are read again.
-async fn act(
-    app: &App,
+fn entry(
     me: &UserId,
     action: &'static str,
     target: ReportTarget,
     subject: &UserId,
     reason: &str,
-    resolution: Resolution,
-) -> Result<(), ApiError> {
-    let entry = AuditEntry {
+) -> AuditEntry {
+    AuditEntry {
         operator_id: me.clone(),
         action,
         target,
         subject_id: Some(subject.clone()),
         reason: Some(reason.to_owned()),
         at: Timestamp::now(),
-    };
-    for _ in 0..3 {
-        let reports = app.store.open_reports_on(&entry.target).await?;
-        if app
+    }
+}
+
+/// Does `action` with its audit record and the open reports `first`
+/// closed as `resolution`, in one transaction; a report closed meanwhile
+/// by another operator makes it read them again with `reports` (up to 3
+/// tries). `None` when what it acts on is not there.
+async fn act<F, Fut>(
+    app: &App,
+    action: Action<'_>,
+    entry: &AuditEntry,
+    first: Vec<ReportRecord>,
+    reports: F,
+    resolution: Resolution,
+) -> Result<Option<()>, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<ReportRecord>, crate::store::StoreError>>,
+{
+    let mut open = first;
+    for attempt in 0..3 {
+        if attempt > 0 {
+            open = reports().await?;
+        }
+        let note = entry.reason.as_deref();
+        match app
             .store
-            .record_action(&entry, &reports, resolution, Some(reason))
+            .act(action, entry, &open, resolution, note)
             .await?
         {
-            audited(&entry, reports.len());
-            return Ok(());
+            Acted::Done => {
+                audited(entry, open.len());
+                return Ok(Some(()));
+            }
+            Acted::Gone => return Ok(None),
+            Acted::ReportsChanged => {}
         }
-        // Another operator closed one of them meanwhile: read them again.
     }
     Err(crate::store::StoreError::Throttled.into())
 }

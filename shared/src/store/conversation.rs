@@ -331,7 +331,7 @@ impl Store {
     }
 
     /// An update of a post's counters, on condition that it exists.
-    fn count_on_post(
+    pub(super) fn count_on_post(
         &self,
         post_id: &PostId,
         expression: &str,

@@ -92,6 +92,32 @@ enum ReportCondition {
     StillOpen,
     /// A new audit record.
     NewAudit,
+    /// What the action changes is there (the profile, post or comment).
+    ActionApplies,
+}
+
+/// What an operator does, in the transaction that audits it.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// Nothing but the audit record and the reports closed (a dismissal).
+    AuditOnly,
+    /// Suspend (`true`) or lift a suspension.
+    Suspend(&'a UserId, bool),
+    /// Delete a post (what goes with it is removed after, as for its author).
+    RemovePost(&'a PostId),
+    /// Delete a comment, and count it off its post.
+    RemoveComment(&'a PostId, &'a CommentId),
+}
+
+/// What an action met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acted {
+    /// Done, audited, reports closed.
+    Done,
+    /// A report was closed meanwhile by another operator: read them again.
+    ReportsChanged,
+    /// What it acts on is not there: nothing was written.
+    Gone,
 }
 
 /// What the desk shows with a page of reports, read in one BatchGetItem:
@@ -325,47 +351,137 @@ impl Store {
         Ok(view)
     }
 
-    /// Records `entry` in the audit and closes `reports` with `resolution`
-    /// (each report moved to the closed queue, its reporter's claim
-    /// deleted so they may report again): 1 TransactWriteItems per 45
-    /// reports, the first with the audit record (1 in all without
-    /// reports). A report closed meanwhile by another operator fails its
-    /// transaction: `Ok(false)`.
-    pub async fn record_action(
+    /// Does `action`, records `entry` in the audit and closes `reports`
+    /// with `resolution` (each report moved to the closed queue, its
+    /// reporter's claim deleted so they may report again), all in one
+    /// TransactWriteItems for up to 45 reports: an action is never without
+    /// its audit record. Reports beyond those are closed after, 45 a
+    /// transaction.
+    pub async fn act(
         &self,
+        action: Action<'_>,
         entry: &AuditEntry,
         reports: &[ReportRecord],
         resolution: Resolution,
         note: Option<&str>,
-    ) -> Result<bool, StoreError> {
-        let mut chunks: Vec<&[ReportRecord]> = reports.chunks(CLOSED_PER_TRANSACTION).collect();
-        if chunks.is_empty() {
-            chunks.push(&[]);
+    ) -> Result<Acted, StoreError> {
+        let mut chunks = reports.chunks(CLOSED_PER_TRANSACTION);
+        let mut transaction =
+            Transaction::new().item(ReportCondition::NewAudit, self.put_new(audit_item(entry))?);
+        for item in self.action_items(action)? {
+            transaction = transaction.item(ReportCondition::ActionApplies, item);
         }
-        for (index, chunk) in chunks.into_iter().enumerate() {
-            let mut transaction = Transaction::new();
-            if index == 0 {
-                transaction =
-                    transaction.item(ReportCondition::NewAudit, self.put_new(audit_item(entry))?);
+        transaction = self.closing(
+            transaction,
+            chunks.next().unwrap_or(&[]),
+            resolution,
+            entry,
+            note,
+        )?;
+        match self.transact(transaction).await {
+            Ok(()) => {}
+            Err(TransactError::ConditionsFailed(failed))
+                if failed.has(ReportCondition::ActionApplies) =>
+            {
+                return Ok(Acted::Gone);
             }
-            for report in chunk {
-                transaction = transaction
-                    .item(
-                        ReportCondition::StillOpen,
-                        self.close_report(report, resolution, &entry.operator_id, entry.at, note)?,
-                    )
-                    .unconditioned(self.plain_delete(
-                        keys::user(&report.reporter_id),
-                        &keys::reported(&report.target),
-                    )?);
-            }
+            Err(TransactError::ConditionsFailed(_)) => return Ok(Acted::ReportsChanged),
+            Err(TransactError::Store(error)) => return Err(error),
+        }
+        for chunk in chunks {
+            let transaction = self.closing(Transaction::new(), chunk, resolution, entry, note)?;
             match self.transact(transaction).await {
                 Ok(()) => {}
-                Err(TransactError::ConditionsFailed(_)) => return Ok(false),
+                // Closed meanwhile by another operator: theirs stands.
+                Err(TransactError::ConditionsFailed(_)) => {
+                    tracing::warn!(action = entry.action, "some reports were closed meanwhile");
+                }
                 Err(TransactError::Store(error)) => return Err(error),
             }
         }
-        Ok(true)
+        Ok(Acted::Done)
+    }
+
+    /// `transaction` with `reports` closed in it.
+    fn closing(
+        &self,
+        mut transaction: Transaction<ReportCondition>,
+        reports: &[ReportRecord],
+        resolution: Resolution,
+        entry: &AuditEntry,
+        note: Option<&str>,
+    ) -> Result<Transaction<ReportCondition>, StoreError> {
+        for report in reports {
+            transaction = transaction
+                .item(
+                    ReportCondition::StillOpen,
+                    self.close_report(report, resolution, &entry.operator_id, entry.at, note)?,
+                )
+                .unconditioned(self.plain_delete(
+                    keys::user(&report.reporter_id),
+                    &keys::reported(&report.target),
+                )?);
+        }
+        Ok(transaction)
+    }
+
+    /// The writes of an operator's action, each conditioned on its item
+    /// being there.
+    fn action_items(&self, action: Action<'_>) -> Result<Vec<TransactWriteItem>, StoreError> {
+        Ok(match action {
+            Action::AuditOnly => Vec::new(),
+            Action::Suspend(user, suspended) => {
+                let update = Update::builder()
+                    .table_name(&self.table)
+                    .key(keys::PK, s(keys::user(user)))
+                    .key(keys::SK, s(keys::PROFILE))
+                    .condition_expression("attribute_exists(PK)")
+                    .expression_attribute_names("#suspended", users::SUSPENDED);
+                let update = if suspended {
+                    update
+                        .update_expression("SET #suspended = :yes")
+                        .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                } else {
+                    update.update_expression("REMOVE #suspended")
+                };
+                vec![
+                    TransactWriteItem::builder()
+                        .update(update.build().map_err(build_error)?)
+                        .build(),
+                ]
+            }
+            Action::RemovePost(post) => {
+                vec![self.delete_existing(keys::post(post), keys::POST)?]
+            }
+            Action::RemoveComment(post, comment) => vec![
+                self.delete_existing(keys::post(post), &keys::comment(comment))?,
+                self.count_on_post(post, "ADD comment_count :minus_one")?,
+            ],
+        })
+    }
+
+    /// The open reports whose `attribute` is `value`, from the open queue
+    /// (1 Query on GSI1 per 1 MB): those about a person, or under a post.
+    pub async fn open_reports_where(
+        &self,
+        attributes: &[&str],
+        value: &str,
+    ) -> Result<Vec<ReportRecord>, StoreError> {
+        let filter: Vec<String> = attributes.iter().map(|a| format!("{a} = :value")).collect();
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("GSI1PK = :queue")
+            .filter_expression(filter.join(" OR "))
+            .expression_attribute_values(":queue", s(keys::report_queue(true)))
+            .expression_attribute_values(":value", s(value));
+        self.query_all(query)
+            .await?
+            .iter()
+            .map(report_from_item)
+            .collect()
     }
 
     fn close_report(
@@ -398,33 +514,5 @@ impl Store {
             .build()
             .map_err(build_error)?;
         Ok(TransactWriteItem::builder().update(update).build())
-    }
-
-    /// Sets or lifts an operator's suspension of `user` (1 UpdateItem);
-    /// `false` if there is no such account.
-    pub async fn set_suspended(&self, user: &UserId, suspended: bool) -> Result<bool, StoreError> {
-        let update = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::user(user)))
-            .key(keys::SK, s(keys::PROFILE))
-            .condition_expression("attribute_exists(PK)");
-        let update = if suspended {
-            update
-                .update_expression("SET #suspended = :yes")
-                .expression_attribute_values(":yes", AttributeValue::Bool(true))
-        } else {
-            update.update_expression("REMOVE #suspended")
-        };
-        match update
-            .expression_attribute_names("#suspended", users::SUSPENDED)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(error) if is_condition_failure(&error) => Ok(false),
-            Err(error) => Err(error.into()),
-        }
     }
 }

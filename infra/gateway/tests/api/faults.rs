@@ -468,3 +468,96 @@ async fn a_tag_deleted_part_way_only_ever_narrows_who_sees_its_posts() {
         }
     }
 }
+
+/// An operator's removal of a post is one transaction with its audit
+/// record and the closing of the reports on it: whichever step fails, the
+/// post, the record and the report agree (all as before, or all done), and
+/// asking again finishes it.
+#[tokio::test]
+async fn a_removal_is_never_without_its_audit_record() {
+    let first = Stack::start().await;
+    let mut olive = first.person();
+    olive.sign_up().await;
+    let faults = Faults::default();
+    let mut config = test_config();
+    config.table_name = first.app.config.table_name.clone();
+    config.operators = shared::domain::moderation::Operators::parse(&olive.id).unwrap();
+    let app = shared::App::with_store_faults(config, &faults)
+        .await
+        .expect("app state");
+    let stack = Stack::serving(app).await;
+    let olive = olive.on(&stack);
+    let ann = signed_up(&stack).await;
+    let bob = signed_up(&stack).await;
+    connect(&ann, &bob).await;
+    let audited = |post: String| {
+        let stack = &stack;
+        async move {
+            let items = dynamodb()
+                .await
+                .query()
+                .table_name(&stack.app.config.table_name)
+                .key_condition_expression("PK = :audit")
+                .expression_attribute_values(
+                    ":audit",
+                    aws_sdk_dynamodb::types::AttributeValue::S("AUDIT".into()),
+                )
+                .send()
+                .await
+                .unwrap()
+                .items
+                .unwrap_or_default();
+            items
+                .iter()
+                .filter(|item| item.get("target_id").and_then(|v| v.as_s().ok()) == Some(&post))
+                .count()
+        }
+    };
+    for n in 1..=11 {
+        for fault in faults_at(n) {
+            let post = write(&ann, "Reported.", "connections", &[]).await;
+            let reply = bob
+                .post(
+                    "/api/reports",
+                    json!({ "target": { "type": "post", "id": post }, "reason": "spam" }),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+            let path = format!("/api/moderation/posts/{post}");
+            let body = json!({ "reason": "Spam." });
+            faults.fail_nth(n, fault);
+            let reply = olive.call(Method::DELETE, &path, Some(body.clone())).await;
+            faults.clear();
+            let what = format!("removal, step {n}, {fault:?}");
+            let done = assert_answer(n, &reply, StatusCode::NO_CONTENT, &what);
+            let there = ann.get(&format!("/api/posts/{post}")).await.status == StatusCode::OK;
+            let open = olive
+                .get("/api/moderation/reports")
+                .await
+                .body
+                .to_string()
+                .contains(&post);
+            let records = audited(post.clone()).await;
+            assert_eq!(
+                (there, open, records),
+                if there {
+                    (true, true, 0)
+                } else {
+                    (false, false, 1)
+                },
+                "{what}: the post, its report and the audit disagree"
+            );
+            assert!(!done || !there, "{what}: 204 but the post is there");
+            if there {
+                let again = olive.call(Method::DELETE, &path, Some(body)).await;
+                assert_eq!(
+                    again.status,
+                    StatusCode::NO_CONTENT,
+                    "{what}: {:?}",
+                    again.body
+                );
+                assert_eq!(audited(post.clone()).await, 1, "{what}");
+            }
+        }
+    }
+}

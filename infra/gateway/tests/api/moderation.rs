@@ -372,6 +372,14 @@ async fn an_operator_removes_a_post_or_a_comment_and_its_author_is_told_why() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::CREATED);
+    // A report on a comment under the post to be removed goes with it.
+    let reply = report(
+        &bob,
+        json!({ "type": "comment", "id": good_comment, "post_id": post }),
+        "other",
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
 
     let reply = olive
         .call(
@@ -393,10 +401,10 @@ async fn an_operator_removes_a_post_or_a_comment_and_its_author_is_told_why() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
-    // The post, its deletion, then at once: its entries, comments,
-    // reactions and notifications (2 deep each); the reports on it closed
-    // with the audit record (2 deep); the author's address for the email.
-    reply.assert_write_cost_within(12, 5);
+    // The post beside the open reports on it and its comments, one
+    // transaction (its deletion, the audit, the reports closed), then at
+    // once what went with it (up to 3 deep) and the author's address.
+    reply.assert_write_cost_within(11, 5);
     // Gone for everyone, with what was under it.
     for person in [&ann, &bob, &cat] {
         assert_eq!(
@@ -414,13 +422,12 @@ async fn an_operator_removes_a_post_or_a_comment_and_its_author_is_told_why() {
     }
     let reply = ann.get(&format!("/api/posts/{post}/comments")).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    let _ = good_comment;
     // Both reports on it are closed as removed, with the reason.
     let reports = open_reports(&olive).await;
     assert_eq!(reports.len(), 1, "the comment's report is still open");
     let closed = olive.get("/api/moderation/reports?status=closed").await;
     let closed = closed.body["reports"].as_array().unwrap().clone();
-    assert_eq!(closed.len(), 2);
+    assert_eq!(closed.len(), 3, "the post's two, its comment's one");
     for report in &closed {
         assert_eq!(report["resolution"], "removed");
         assert_eq!(report["content"], Value::Null, "the post is gone");
@@ -454,9 +461,10 @@ async fn an_operator_removes_a_post_or_a_comment_and_its_author_is_told_why() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
-    // The post and the comment at once, its deletion, its notifications,
-    // then the reports closed with the audit beside the author's address.
-    reply.assert_write_cost_within(7, 5);
+    // The post and the comment beside the open reports on it, one
+    // transaction (its deletion and count, the audit, the reports closed),
+    // then its notifications beside the author's address.
+    reply.assert_write_cost_within(6, 3);
     let thread = ann.get(&format!("/api/posts/{kept}/comments")).await;
     assert!(!thread.body.to_string().contains("A cruel comment."));
     assert!(open_reports(&olive).await.is_empty());
@@ -517,6 +525,8 @@ async fn a_suspended_person_cannot_sign_in_and_is_hidden_everywhere_until_it_is_
         .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     let reply = report(&ann, json!({ "type": "user", "id": bob.id }), "spam").await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let reply = report(&ann, json!({ "type": "post", "id": bobs }), "spam").await;
     assert_eq!(reply.status, StatusCode::CREATED);
 
     // What everyone sees of Bob, before and after.
@@ -590,8 +600,9 @@ async fn a_suspended_person_cannot_sign_in_and_is_hidden_everywhere_until_it_is_
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
-    // The profile's flag, then the reports on him closed with the audit.
-    reply.assert_write_cost(3, 3);
+    // The open reports about him, then one transaction: the profile's
+    // flag, the audit, the reports closed.
+    reply.assert_write_cost(2, 2);
     // Operators cannot be suspended from the desk, nor nobody.
     let reply = olive
         .post(
@@ -647,10 +658,16 @@ async fn a_suspended_person_cannot_sign_in_and_is_hidden_everywhere_until_it_is_
         StatusCode::UNAUTHORIZED,
         "a wrong password says nothing more"
     );
-    // The report on him is closed as suspended, and the desk says so.
+    // The reports about him (on him, on his post) are closed as suspended,
+    // and the desk says so.
     let closed = olive.get("/api/moderation/reports?status=closed").await;
-    assert_eq!(closed.body["reports"][0]["resolution"], "suspended");
-    assert_eq!(closed.body["reports"][0]["subject_suspended"], true);
+    let closed = closed.body["reports"].as_array().unwrap().clone();
+    assert_eq!(closed.len(), 2, "{closed:?}");
+    for report in &closed {
+        assert_eq!(report["resolution"], "suspended");
+        assert_eq!(report["subject_suspended"], true);
+    }
+    assert!(open_reports(&olive).await.is_empty());
 
     let reply = olive
         .post(
@@ -659,8 +676,8 @@ async fn a_suspended_person_cannot_sign_in_and_is_hidden_everywhere_until_it_is_
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
-    // The profile, then the audit record.
-    reply.assert_write_cost(2, 2);
+    // One transaction: the profile and the audit record.
+    reply.assert_write_cost(1, 1);
     let reply = bob
         .post(
             "/api/auth/login",
