@@ -64,7 +64,7 @@ impl ApiError {
             StatusCode::FORBIDDEN,
             "account_suspended",
             "This account is suspended by the network's operators, so it cannot sign in for now. \
-             Reply to the operators' email, or write to them, to ask why or to appeal.",
+             Write to the operators of this network to ask why or to appeal.",
         )
     }
 

@@ -266,7 +266,7 @@ impl Store {
         let mut transaction = Transaction::new()
             .item(
                 InviteCondition::StillPending,
-                self.close_invitation(invitation, "cancelled", None, now)?,
+                self.close_invitation(invitation, "cancelled", now)?,
             )
             .unconditioned(self.plain_delete(
                 keys::invited(&invitation.email),
@@ -287,10 +287,9 @@ impl Store {
         &self,
         invitation: &InvitationRecord,
         status: &str,
-        joined: Option<&UserId>,
         now: Timestamp,
     ) -> Result<TransactWriteItem, StoreError> {
-        let mut update = Update::builder()
+        let update = Update::builder()
             .table_name(&self.table)
             .key(keys::PK, s(keys::user(&invitation.inviter_id)))
             .key(keys::SK, s(keys::invitation(&invitation.id)))
@@ -299,12 +298,9 @@ impl Store {
             .expression_attribute_values(":pending", s("pending"))
             .expression_attribute_values(":now", n(now.0))
             .expression_attribute_values(":status", s(status));
-        update = match joined {
-            Some(joiner) => update
-                .update_expression("SET #status = :status, joined_id = :joiner REMOVE token_hash")
-                .expression_attribute_values(":joiner", s(joiner)),
-            None => update.update_expression("SET #status = :status REMOVE token_hash"),
-        };
+        // Who joined is not kept on the inviter's line: their account may be
+        // deleted, and nothing of it may stay behind.
+        let update = update.update_expression("SET #status = :status REMOVE token_hash");
         Ok(TransactWriteItem::builder()
             .update(update.build().map_err(build_error)?)
             .build())
@@ -356,7 +352,7 @@ impl Store {
             )
             .item(
                 StillPending,
-                self.close_invitation(&invitation, "joined", Some(&joiner.id), now)?,
+                self.close_invitation(&invitation, "joined", now)?,
             )
             .unconditioned(
                 self.plain_delete(keys::invited(&link.email), &keys::invited_by(&inviter.id))?,

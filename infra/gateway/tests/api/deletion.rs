@@ -203,8 +203,8 @@ async fn a_deleted_account_is_gone_for_everyone_at_once_and_nothing_of_it_is_lef
         assert_eq!(reply.status, StatusCode::OK);
     }
     // An invitation (its link and the address's note of it, outside her
-    // partition), an invitation to a member (a request), and an open
-    // report she filed (in its target's partition).
+    // partition), and an open report she filed (in its target's
+    // partition).
     let reply = ann
         .post(
             "/api/invitations",
