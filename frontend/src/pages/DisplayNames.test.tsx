@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import type { Post, UserRef } from '../api/types';
@@ -97,7 +97,7 @@ describe('Display names on every screen that shows a person', () => {
     const heading = await screen.findByRole('heading', { level: 1, name: 'Bob Marsh @bob' });
     expect(heading.querySelector('bdi')!.textContent).toBe('Bob Marsh');
     // The document title keeps the username: it does not change as the name comes and goes.
-    expect(document.title).toBe('@bob · Intentional Social');
+    await waitFor(() => expect(document.title).toBe('@bob · Intentional Social'));
     const about = screen.getByRole('region', { name: 'About Bob Marsh (@bob)' });
     expect(about.querySelector('.post__text')!.textContent).toBe('Baker.\nRows on Sundays.');
 

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { USER, apiError, json, session, type fakeApi } from '../test/fakeApi';
 import { currentUrl, renderApp } from '../test/renderApp';
@@ -127,7 +127,8 @@ describe('Joining through an invitation (/join?invitation=…)', () => {
   it('shows the sign-up flow as “You were invited”, carries the token and lands on Connections', async () => {
     const app = await renderApp('/join?invitation=tok%2Ben', routes());
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('You were invited');
-    expect(document.title).toBe('You were invited · Intentional Social');
+    // The title is set in an effect, which may run after the heading shows.
+    await waitFor(() => expect(document.title).toBe('You were invited · Intentional Social'));
     expect(screen.getByText(/Someone you know invited you/)).toBeTruthy();
 
     await toDetails(app);
