@@ -429,6 +429,8 @@ async fn a_member_gets_a_request_an_opted_out_address_nothing_and_the_answer_nev
         .await
         .unwrap();
     assert_eq!(done.status(), StatusCode::OK);
+    // The per-client count (by address), then 1 PutItem.
+    assert_eq!(done.headers()["x-dynamodb-requests"], "2");
     let reply = invite(&bob, &fresh).await;
     assert_eq!(reply.status, StatusCode::ACCEPTED);
     assert_eq!(
