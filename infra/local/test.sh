@@ -185,8 +185,9 @@ start_gateway() { # start_gateway PORT LOG [VAR=value ...]
   # Built by the cargo-clippy step, with the rest of the workspace.
   [[ -x target/debug/local-gateway ]] || { echo "error: target/debug/local-gateway was not built (see cargo-clippy)" >&2; return 1; }
   # Something already answering there (a gateway left by an interrupted run,
-  # say) would be tested instead of this build.
-  if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+  # say) would be tested instead of this build: any answer at all, even a
+  # 404 from a gateway whose SPA directory is gone, means the port is taken.
+  if curl -sS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
     echo "error: port $port is already in use; stop what listens there, or set TEST_GATEWAY_PORT" >&2
     return 1
   fi
